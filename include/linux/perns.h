@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * perns: per-namespace operations for every namespace type.
+ *
+ * See Documentation/namespaces/perns.rst for the model, the lifetime and
+ * the locking rules.
+ */
+#ifndef _LINUX_PERNS_H
+#define _LINUX_PERNS_H
+
+#include <linux/completion.h>
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/ns_common.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <uapi/linux/perns.h>
+
+struct perns_context;
+struct perns_table;
+struct task_struct;
+
+/* The namespace types perns knows about, as array indexes. */
+enum perns_type_index {
+	PERNS_USER,
+	PERNS_UTS,
+	PERNS_IPC,
+	PERNS_PID,
+	PERNS_NET,
+	PERNS_MNT,
+	PERNS_CGROUP,
+	PERNS_TIME,
+	PERNS_NR_TYPES,
+};
+
+/**
+ * struct perns_generic - per-namespace pointers of the perns subsystems
+ * @len: number of slots in @ptr
+ * @rcu: frees a replaced array after a grace period
+ * @ptr: one pointer per registered ops with a non-zero @size, by @id
+ */
+struct perns_generic {
+	unsigned int len;
+	struct rcu_head rcu;
+	void *ptr[] __counted_by(len);
+};
+
+/**
+ * struct perns_ns - what perns keeps for one namespace
+ * @ns: the namespace; %NULL once it has been freed (see "Lifetime" in
+ *	Documentation/namespaces/perns.rst), so exit methods must not use it
+ * @type: index of the namespace type, &enum perns_type_index
+ * @gen: per-namespace data of the subsystems, see perns_generic()
+ * @table: the device contexts this namespace uses
+ * @origin: the namespace this one was created from, or %NULL
+ * @refs: references: the namespace's own and one per child's @origin
+ * @list: entry in the list of live namespaces of @type
+ * @owned: the contexts this namespace owns
+ * @free_node: entry in the queue of namespaces waiting for their exit
+ */
+struct perns_ns {
+	struct ns_common *ns;
+	unsigned int type;
+	struct perns_generic __rcu *gen;
+	struct perns_table __rcu *table;
+	struct perns_ns *origin;
+	refcount_t refs;
+	struct list_head list;
+	struct list_head owned;
+	struct llist_node free_node;
+};
+
+/* perns_operations.flags */
+#define PERNS_CTX_PRIVATE	0x1	/* each new namespace gets a fresh context */
+
+/**
+ * struct perns_operations - a perns subsystem or device
+ * @list: private: entry in the namespace type's list of ops
+ * @dev_list: private: entry in the list of all perns devices
+ * @slot: private: the device's slot in the context tables
+ * @base: private: the device's context at registration
+ * @nr_contexts: private: live contexts of the device
+ * @drained: private: wakes unregister_perns_device()
+ * @type: private: index of the namespace type
+ *
+ * @init: called for every namespace of the type: the live ones at
+ *	registration and each new one at creation, in process context.
+ *	May fail; a failure fails the creation of the namespace.
+ * @exit: undoes @init; called from a workqueue after the namespace is
+ *	gone, or at unregistration. Devices are torn down before subsystems.
+ * @id: where perns stores the id of the per-namespace data; with @size
+ * @size: if non-zero, perns allocates @size zeroed bytes per namespace
+ *	before @init and frees them after @exit; see perns_generic()
+ *
+ * The following are for devices only (register_perns_device()):
+ *
+ * @name: device name, shown in /proc/perns/devices
+ * @devt: first device number of the character device
+ * @count: number of minors from @devt
+ * @fops: the file operations of the device; an open file whose f_op is
+ *	@fops and that was bound with perns_file_open() is a file of this
+ *	device for setdevns()
+ * @flags: %PERNS_CTX_PRIVATE
+ * @ctx_size: bytes of driver data in each context, perns_context_priv()
+ * @ctx_init: initialise a fresh context for the namespace @pns. May sleep.
+ * @ctx_exit: release the driver data of a context whose last reference
+ *	is gone. Called in process context; may sleep.
+ * @unshare: optional; initialise @ctx, a new context, from @src, the
+ *	context that a file is bound to. %NULL: setdevns() UNSHARE fails
+ *	with -EOPNOTSUPP.
+ * @migrate: optional; validate and make the move of @ctx from the
+ *	namespace @from (%NULL if no namespace owns it any longer) to @to.
+ *	Nothing has changed when it is called, and nothing else fails after
+ *	it returns 0. %NULL: setdevns() MIGRATE fails with -EOPNOTSUPP.
+ */
+struct perns_operations {
+	/* private: */
+	struct list_head list;
+	struct list_head dev_list;
+	unsigned int slot;
+	struct perns_context *base;
+	atomic_t nr_contexts;
+	struct completion *drained;
+	unsigned int type;
+
+	/* public: */
+	int (*init)(struct perns_ns *pns);
+	void (*exit)(struct perns_ns *pns);
+	unsigned int *id;
+	size_t size;
+
+	const char *name;
+	dev_t devt;
+	unsigned int count;
+	const struct file_operations *fops;
+	unsigned int flags;
+	size_t ctx_size;
+	int (*ctx_init)(struct perns_context *ctx, struct perns_ns *pns);
+	void (*ctx_exit)(struct perns_context *ctx);
+	int (*unshare)(struct perns_context *ctx,
+		       const struct perns_context *src);
+	int (*migrate)(struct perns_context *ctx, struct perns_ns *from,
+		       struct perns_ns *to);
+};
+
+/**
+ * struct perns_context - one device's state for the namespaces sharing it
+ * @refs: one per namespace table slot and per bound file
+ * @id: unique for the life of the system, never reused
+ * @ops: the device
+ * @owner: the namespace owning the context, or %NULL; protected by
+ *	perns_mutex, see perns_context_owner()
+ * @owner_node: entry in @owner's list of owned contexts
+ * @rcu: the context is freed after a grace period
+ * @priv: the driver's data, @ops->ctx_size bytes
+ */
+struct perns_context {
+	refcount_t refs;
+	u64 id;
+	struct perns_operations *ops;
+	struct perns_ns *owner;
+	struct list_head owner_node;
+	struct rcu_head rcu;
+	u64 priv[];
+};
+
+/**
+ * perns_context_priv() - the driver data of a context
+ * @ctx: the context
+ *
+ * Return: @ctx->ops->ctx_size bytes, 8-byte aligned, zeroed before
+ * &perns_operations.ctx_init or &perns_operations.unshare ran.
+ */
+static inline void *perns_context_priv(const struct perns_context *ctx)
+{
+	return (void *)ctx->priv;
+}
+
+#ifdef CONFIG_PERNS
+
+int register_perns_subsys(int nstype, struct perns_operations *ops);
+void unregister_perns_subsys(int nstype, struct perns_operations *ops);
+int register_perns_device(int nstype, struct perns_operations *ops);
+void unregister_perns_device(int nstype, struct perns_operations *ops);
+
+/**
+ * perns_generic() - the per-namespace data of a perns subsystem
+ * @ns: a namespace the caller holds a reference to
+ * @id: the id perns stored in &perns_operations.id
+ *
+ * Context: any; takes no lock and allocates nothing.
+ * Return: the &perns_operations.size bytes allocated for @ns.
+ */
+static inline void *perns_generic(const struct ns_common *ns, unsigned int id)
+{
+	struct perns_generic *gen;
+	void *ptr;
+
+	rcu_read_lock();
+	gen = rcu_dereference(ns->perns->gen);
+	ptr = gen->ptr[id];
+	rcu_read_unlock();
+
+	return ptr;
+}
+
+struct perns_context *perns_context_get(struct perns_operations *ops,
+					struct ns_common *ns);
+void perns_context_put(struct perns_context *ctx);
+struct ns_common *perns_context_owner(struct perns_context *ctx);
+bool perns_context_is_initial(struct perns_context *ctx);
+
+int perns_file_open(struct file *file, struct perns_operations *ops);
+void perns_file_release(struct file *file);
+
+/**
+ * perns_file_context() - the context a perns device file is bound to
+ * @file: a file bound by perns_file_open()
+ *
+ * Return: the context, valid as long as @file is.
+ */
+static inline struct perns_context *perns_file_context(const struct file *file)
+{
+	return file->private_data;
+}
+
+/* Hooks of the namespace types. */
+int perns_ns_create(struct ns_common *ns, struct ns_common *origin);
+void perns_ns_free(struct ns_common *ns);
+
+/* For fs/nsfs-devns.c */
+struct perns_operations *perns_file_device(struct file *file);
+struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
+int perns_change_context(struct perns_context *src, struct ns_common *target,
+			 unsigned int mode);
+int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,
+		    u64 *ctx_id);
+long ns_ioctl_devctx(struct ns_common *ns, struct ns_devctx __user *uinfo);
+
+#else /* !CONFIG_PERNS */
+
+static inline int perns_ns_create(struct ns_common *ns,
+				  struct ns_common *origin)
+{
+	return 0;
+}
+
+static inline void perns_ns_free(struct ns_common *ns)
+{
+}
+
+#endif /* CONFIG_PERNS */
+
+#endif /* _LINUX_PERNS_H */
