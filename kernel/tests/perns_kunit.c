@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for perns. Included at the end of kernel/perns.c, so they
+ * see its internals. They create UTS namespaces, which nothing else
+ * creates while the tests run at boot.
+ */
+
+#include <kunit/test.h>
+
+#define PT_NS	4
+
+struct pt_log {
+	char ev[64][8];
+	int n;
+	struct perns_ns *fail_on;
+	const char *fail_name;
+	int inits, exits, ctx_inits, ctx_exits;
+};
+
+static struct pt_log pt;
+
+static void pt_event(const char *what)
+{
+	if (pt.n < ARRAY_SIZE(pt.ev))
+		strscpy(pt.ev[pt.n++], what, sizeof(pt.ev[0]));
+}
+
+static int pt_init(struct perns_ns *pns, const char *name)
+{
+	if (pns == pt.fail_on || (pt.fail_name && !strcmp(pt.fail_name, name)))
+		return -ENOSPC;
+	pt.inits++;
+	pt_event(name);
+	return 0;
+}
+
+static void pt_exit(struct perns_ns *pns, const char *name)
+{
+	pt.exits++;
+	pt_event(name);
+}
+
+static int pt_init_a(struct perns_ns *pns) { return pt_init(pns, "+a"); }
+static void pt_exit_a(struct perns_ns *pns) { pt_exit(pns, "-a"); }
+static int pt_init_b(struct perns_ns *pns) { return pt_init(pns, "+b"); }
+static void pt_exit_b(struct perns_ns *pns) { pt_exit(pns, "-b"); }
+static int pt_init_d(struct perns_ns *pns) { return pt_init(pns, "+d"); }
+static void pt_exit_d(struct perns_ns *pns) { pt_exit(pns, "-d"); }
+
+static int pt_ctx_init(struct perns_context *ctx, struct perns_ns *pns)
+{
+	pt.ctx_inits++;
+	*(int *)perns_context_priv(ctx) = 0;
+	return 0;
+}
+
+static void pt_ctx_exit(struct perns_context *ctx)
+{
+	pt.ctx_exits++;
+}
+
+static int pt_unshare(struct perns_context *ctx,
+		      const struct perns_context *src)
+{
+	pt.ctx_inits++;
+	*(int *)perns_context_priv(ctx) = *(int *)perns_context_priv(src);
+	return 0;
+}
+
+static int pt_migrate(struct perns_context *ctx, struct perns_ns *from,
+		      struct perns_ns *to)
+{
+	return *(int *)perns_context_priv(ctx) == 666 ? -EBUSY : 0;
+}
+
+struct pt_fixture {
+	struct uts_namespace *ns[PT_NS];
+};
+
+static int pt_test_init(struct kunit *test)
+{
+	struct pt_fixture *f;
+	int i;
+
+	if (!IS_ENABLED(CONFIG_UTS_NS))
+		kunit_skip(test, "needs CONFIG_UTS_NS");
+	memset(&pt, 0, sizeof(pt));
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	for (i = 0; i < PT_NS; i++) {
+		f->ns[i] = copy_utsname(CLONE_NEWUTS, &init_user_ns,
+					&init_uts_ns);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(f->ns[i]));
+	}
+	test->priv = f;
+	return 0;
+}
+
+static void pt_test_exit(struct kunit *test)
+{
+	struct pt_fixture *f = test->priv;
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < PT_NS; i++)
+		if (f->ns[i])
+			put_uts_ns(f->ns[i]);
+	flush_workqueue(perns_wq);
+}
+
+static struct perns_ns *pt_pns(struct pt_fixture *f, int i)
+{
+	return f->ns[i]->ns.perns;
+}
+
+/* Registration runs init for every live namespace, exit on the way out. */
+static void perns_test_register_walks(struct kunit *test)
+{
+	struct perns_operations ops = { .init = pt_init_a, .exit = pt_exit_a };
+	int live = 0;
+	struct perns_ns *pns;
+
+	spin_lock(&perns_types[PERNS_UTS].lock);
+	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
+		live++;
+	spin_unlock(&perns_types[PERNS_UTS].lock);
+	KUNIT_EXPECT_GE(test, live, PT_NS + 1);
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops), 0);
+	KUNIT_EXPECT_EQ(test, pt.inits, live);
+	unregister_perns_subsys(CLONE_NEWUTS, &ops);
+	KUNIT_EXPECT_EQ(test, pt.exits, live);
+}
+
+/* A failing init on the k-th namespace undoes the ones before it. */
+static void perns_test_register_rollback(struct kunit *test)
+{
+	struct perns_operations ops = { .init = pt_init_a, .exit = pt_exit_a };
+	struct pt_fixture *f = test->priv;
+
+	pt.fail_on = pt_pns(f, 2);
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops),
+			-ENOSPC);
+	KUNIT_EXPECT_GT(test, pt.inits, 0);
+	KUNIT_EXPECT_EQ(test, pt.exits, pt.inits);
+	KUNIT_EXPECT_FALSE(test, perns_ops_registered(&ops));
+
+	/* And it can be registered once the failure is gone. */
+	pt.fail_on = NULL;
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops), 0);
+	unregister_perns_subsys(CLONE_NEWUTS, &ops);
+}
+
+/* Subsystems initialise before devices and exit after them. */
+static void perns_test_ordering(struct kunit *test)
+{
+	struct perns_operations a = { .init = pt_init_a, .exit = pt_exit_a };
+	struct perns_operations b = { .init = pt_init_b, .exit = pt_exit_b };
+	struct perns_operations d = {
+		.name = "pt", .init = pt_init_d, .exit = pt_exit_d,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct uts_namespace *ns;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a), 0);
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &b), 0);
+
+	pt.n = 0;
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+
+	KUNIT_ASSERT_EQ(test, pt.n, 6);
+	KUNIT_EXPECT_STREQ(test, pt.ev[0], "+a");
+	KUNIT_EXPECT_STREQ(test, pt.ev[1], "+b");
+	KUNIT_EXPECT_STREQ(test, pt.ev[2], "+d");
+	KUNIT_EXPECT_STREQ(test, pt.ev[3], "-d");
+	KUNIT_EXPECT_STREQ(test, pt.ev[4], "-b");
+	KUNIT_EXPECT_STREQ(test, pt.ev[5], "-a");
+
+	unregister_perns_subsys(CLONE_NEWUTS, &b);
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	unregister_perns_subsys(CLONE_NEWUTS, &a);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* A failing init fails the creation of the namespace with its error. */
+static void perns_test_create_fails(struct kunit *test)
+{
+	struct perns_operations a = { .init = pt_init_a, .exit = pt_exit_a };
+	struct perns_operations b = { .init = pt_init_b, .exit = pt_exit_b };
+	struct uts_namespace *ns;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a), 0);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &b), 0);
+	pt.inits = 0;
+	pt.exits = 0;
+	pt.fail_name = "+b";
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(ns), -ENOSPC);
+	if (!IS_ERR(ns))
+		put_uts_ns(ns);
+	/* a ran and was undone; b failed. */
+	KUNIT_EXPECT_EQ(test, pt.inits, 1);
+	KUNIT_EXPECT_EQ(test, pt.exits, 1);
+	pt.fail_name = NULL;
+
+	unregister_perns_subsys(CLONE_NEWUTS, &b);
+	unregister_perns_subsys(CLONE_NEWUTS, &a);
+}
+
+/* Generic data of ids registered after namespaces exist. */
+static void perns_test_generic(struct kunit *test)
+{
+	static unsigned int id1, id2;
+	struct perns_operations g1 = { .id = &id1, .size = 16 };
+	struct perns_operations g2 = { .id = &id2, .size = 4096 };
+	struct pt_fixture *f = test->priv;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &g1), 0);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &g2), 0);
+	KUNIT_EXPECT_NE(test, id1, id2);
+	for (i = 0; i < PT_NS; i++) {
+		u8 *p1 = perns_generic(&f->ns[i]->ns, id1);
+		u8 *p2 = perns_generic(&f->ns[i]->ns, id2);
+
+		KUNIT_ASSERT_NOT_NULL(test, p1);
+		KUNIT_ASSERT_NOT_NULL(test, p2);
+		KUNIT_EXPECT_EQ(test, p1[15], 0);
+		KUNIT_EXPECT_EQ(test, p2[4095], 0);
+		p1[0] = i;
+	}
+	for (i = 0; i < PT_NS; i++)
+		KUNIT_EXPECT_EQ(test, *(u8 *)perns_generic(&f->ns[i]->ns, id1),
+				i);
+	KUNIT_EXPECT_NOT_NULL(test, perns_generic(&init_uts_ns.ns, id2));
+	unregister_perns_subsys(CLONE_NEWUTS, &g2);
+	unregister_perns_subsys(CLONE_NEWUTS, &g1);
+}
+
+static struct perns_context *pt_ctx(struct perns_operations *ops,
+				    struct uts_namespace *ns)
+{
+	return perns_lookup(ops, ns->ns.perns);
+}
+
+/* Context references and ownership across share, unshare and migrate. */
+static void perns_test_contexts(struct kunit *test)
+{
+	struct perns_operations d = {
+		.name = "pt", .ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit, .unshare = pt_unshare,
+		.migrate = pt_migrate,
+	};
+	struct pt_fixture *f = test->priv;
+	struct perns_context *base, *c1, *held;
+	struct uts_namespace *child;
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	base = d.base;
+	/* Everybody shares the base context; nobody allocated anything. */
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[0]), base);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, &init_uts_ns), base);
+	KUNIT_EXPECT_EQ(test, refcount_read(&base->refs), 1);
+	KUNIT_EXPECT_TRUE(test, perns_context_is_initial(base));
+
+	/* Unshare: ns0 owns a copy. */
+	*(int *)perns_context_priv(base) = 7;
+	KUNIT_ASSERT_EQ(test, perns_change_context(base, &f->ns[0]->ns,
+						   SETDEVNS_UNSHARE), 0);
+	c1 = pt_ctx(&d, f->ns[0]);
+	KUNIT_EXPECT_PTR_NE(test, c1, base);
+	KUNIT_EXPECT_PTR_EQ(test, c1->owner, pt_pns(f, 0));
+	KUNIT_EXPECT_EQ(test, *(int *)perns_context_priv(c1), 7);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 1);
+	KUNIT_EXPECT_FALSE(test, perns_context_is_initial(c1));
+
+	/* A child of ns0 shares its context, without a copy. */
+	child = copy_utsname(CLONE_NEWUTS, &init_user_ns, f->ns[0]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, child), c1);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 1);
+
+	/* Share c1 into ns1: one more reference, owner unchanged. */
+	KUNIT_ASSERT_EQ(test, perns_change_context(c1, &f->ns[1]->ns,
+						   SETDEVNS_SHARE), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[1]), c1);
+	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 2);
+	KUNIT_EXPECT_PTR_EQ(test, c1->owner, pt_pns(f, 0));
+
+	/* The driver refuses a migration: nothing changes. */
+	*(int *)perns_context_priv(c1) = 666;
+	KUNIT_EXPECT_EQ(test, perns_change_context(c1, &f->ns[2]->ns,
+						   SETDEVNS_MIGRATE), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[2]), base);
+	KUNIT_EXPECT_PTR_EQ(test, c1->owner, pt_pns(f, 0));
+	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 2);
+
+	/* Migrate c1 to ns2: ns0 falls back to its origin's context. */
+	*(int *)perns_context_priv(c1) = 1;
+	held = perns_context_get(&d, &f->ns[0]->ns);
+	KUNIT_EXPECT_PTR_EQ(test, held, c1);
+	KUNIT_ASSERT_EQ(test, perns_change_context(c1, &f->ns[2]->ns,
+						   SETDEVNS_MIGRATE), 0);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[2]), c1);
+	KUNIT_EXPECT_PTR_EQ(test, c1->owner, pt_pns(f, 2));
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[0]), base);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, child), c1);
+	/* ns1, ns2, the child's table and our reference. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 4);
+	perns_context_put(held);
+
+	/* Migrating the initial context gives init a fresh one. */
+	KUNIT_ASSERT_EQ(test, perns_change_context(base, &f->ns[3]->ns,
+						   SETDEVNS_MIGRATE), 0);
+	KUNIT_EXPECT_PTR_EQ(test, base->owner, pt_pns(f, 3));
+	KUNIT_EXPECT_PTR_NE(test, pt_ctx(&d, &init_uts_ns), base);
+	KUNIT_EXPECT_TRUE(test,
+			  perns_context_is_initial(pt_ctx(&d, &init_uts_ns)));
+	KUNIT_EXPECT_EQ(test, *(int *)perns_context_priv(pt_ctx(&d, &init_uts_ns)),
+			0);
+
+	put_uts_ns(child);
+	flush_workqueue(perns_wq);
+	/* Unregistering while the namespaces live releases everything. */
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+	KUNIT_EXPECT_EQ(test, atomic_read(&d.nr_contexts), 0);
+}
+
+/* Private-by-default devices: a fresh context for each namespace. */
+static void perns_test_private(struct kunit *test)
+{
+	struct perns_operations d = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct pt_fixture *f = test->priv;
+	struct uts_namespace *ns;
+	struct perns_context *c;
+	int before;
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	c = pt_ctx(&d, f->ns[0]);
+	KUNIT_EXPECT_PTR_NE(test, c, d.base);
+	KUNIT_EXPECT_PTR_EQ(test, c->owner, pt_pns(f, 0));
+	KUNIT_EXPECT_PTR_NE(test, pt_ctx(&d, f->ns[1]), c);
+
+	before = pt.ctx_inits;
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, f->ns[0]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_EQ(test, pt.ctx_inits, before + 1);
+	KUNIT_EXPECT_PTR_NE(test, pt_ctx(&d, ns), c);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, ns)->owner, ns->ns.perns);
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, 1);
+
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* Creation is O(1) in shared devices: no context, no table copy. */
+static void perns_test_shared_is_free(struct kunit *test)
+{
+	struct perns_operations d[8] = {};
+	struct pt_fixture *f = test->priv;
+	struct uts_namespace *ns;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
+		d[i].name = "pt";
+		d[i].ctx_init = pt_ctx_init;
+		d[i].ctx_exit = pt_ctx_exit;
+		KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d[i]),
+				0);
+	}
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, f->ns[0]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(ns->ns.perns->table),
+			    rcu_access_pointer(pt_pns(f, 0)->table));
+	KUNIT_EXPECT_EQ(test, pt.ctx_inits, ARRAY_SIZE(d));
+	put_uts_ns(ns);
+	for (i = ARRAY_SIZE(d) - 1; i >= 0; i--)
+		unregister_perns_device(CLONE_NEWUTS, &d[i]);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* Bad input is refused. */
+static void perns_test_bad_input(struct kunit *test)
+{
+	struct perns_operations a = { .init = pt_init_a, .exit = pt_exit_a };
+
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(0, &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_VM, &a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, register_perns_device(0, &a), -EINVAL);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a), 0);
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a), -EBUSY);
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWIPC, &a), -EBUSY);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &a), -EBUSY);
+	unregister_perns_subsys(CLONE_NEWUTS, &a);
+}
+
+static struct kunit_case perns_test_cases[] = {
+	KUNIT_CASE(perns_test_register_walks),
+	KUNIT_CASE(perns_test_register_rollback),
+	KUNIT_CASE(perns_test_ordering),
+	KUNIT_CASE(perns_test_create_fails),
+	KUNIT_CASE(perns_test_generic),
+	KUNIT_CASE(perns_test_contexts),
+	KUNIT_CASE(perns_test_private),
+	KUNIT_CASE(perns_test_shared_is_free),
+	KUNIT_CASE(perns_test_bad_input),
+	{}
+};
+
+static struct kunit_suite perns_test_suite = {
+	.name = "perns",
+	.init = pt_test_init,
+	.exit = pt_test_exit,
+	.test_cases = perns_test_cases,
+};
+kunit_test_suite(perns_test_suite);
