@@ -468,6 +468,16 @@ static bool perns_ops_per_ns(const struct perns_operations *ops)
 	return ops->init || ops->exit || ops->size;
 }
 
+static void perns_ns_disown_all(struct perns_ns *pns)
+{
+	struct perns_context *ctx, *tmp;
+
+	list_for_each_entry_safe(ctx, tmp, &pns->owned, owner_node) {
+		ctx->owner = NULL;
+		list_del_init(&ctx->owner_node);
+	}
+}
+
 /* Gives @pns a fresh context of every private-by-default device. */
 static int perns_ns_private_contexts(struct perns_ns *pns)
 {
@@ -490,6 +500,7 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 		}
 		ctx = perns_context_new(ops, pns);
 		if (IS_ERR(ctx)) {
+			perns_ns_disown_all(pns);
 			perns_table_put(t);
 			return PTR_ERR(ctx);
 		}
@@ -503,16 +514,6 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 		perns_table_put(old);
 	}
 	return 0;
-}
-
-static void perns_ns_disown_all(struct perns_ns *pns)
-{
-	struct perns_context *ctx, *tmp;
-
-	list_for_each_entry_safe(ctx, tmp, &pns->owned, owner_node) {
-		ctx->owner = NULL;
-		list_del_init(&ctx->owner_node);
-	}
 }
 
 static struct perns_ns *__perns_ns_create(struct ns_common *ns,
