@@ -243,10 +243,16 @@ static void perns_test_generic(struct kunit *test)
 	unregister_perns_subsys(CLONE_NEWUTS, &g1);
 }
 
+/* No reference: the tests own every namespace and context they look at. */
 static struct perns_context *pt_ctx(struct perns_operations *ops,
 				    struct uts_namespace *ns)
 {
-	return perns_lookup(ops, ns->ns.perns);
+	struct perns_context *ctx;
+
+	rcu_read_lock();
+	ctx = perns_lookup(ops, ns->ns.perns);
+	rcu_read_unlock();
+	return ctx;
 }
 
 /* Context references and ownership across share, unshare and migrate. */
@@ -376,6 +382,7 @@ static void perns_test_shared_is_free(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		d[i].name = "pt";
+		d[i].ctx_size = sizeof(int);
 		d[i].ctx_init = pt_ctx_init;
 		d[i].ctx_exit = pt_ctx_exit;
 		KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d[i]),
