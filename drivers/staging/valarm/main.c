@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * valarm: the Android alarm device, /dev/valarm, with a wall clock and
+ * alarms per user namespace.
+ *
+ * Model
+ *
+ * The device is a perns device of the user namespace type. Each perns
+ * context holds a struct valarm_ctx: an offset of its wall clock from the
+ * host's CLOCK_REALTIME, the five Android alarm slots, the pending and
+ * enabled masks, a wait queue, a wakeup source and the owning file. A new
+ * user namespace shares its parent's context; setdevns() UNSHARE gives it
+ * a private one with the source's offset and no alarms, MIGRATE moves a
+ * context, offset, alarms and owner together, so the driver has nothing
+ * to do for it. A file works on the context it was bound to at open().
+ *
+ * SET_RTC in the initial user namespace's context sets the host's clock
+ * and hardware RTC and needs CAP_SYS_TIME; in any other context it needs
+ * CAP_SYS_TIME in the user namespace owning the context (in the initial
+ * one if the owner is gone) and changes only the offset. The RTC alarms
+ * of a context are kept in its wall clock and re-armed on the host's
+ * clock when the offset changes; a change of the host's wall clock is
+ * seen through the pvclock notifier (see clock.c) and reported to every
+ * context as ANDROID_ALARM_TIME_CHANGE_MASK.
+ *
+ * Wake policy: wakeup alarms of the initial user namespace's context, and
+ * of contexts granted wake permission with VALARM_WAKE_GRANT (which needs
+ * CAP_WAKE_ALARM in the initial user namespace), run on alarmtimer and
+ * may wake the system; their expiries hold the context's wakeup source
+ * until the next WAIT, at most 5 s. In other contexts they are armed on
+ * hrtimers of the same clock and hold no wakeup source, so a container
+ * cannot wake a sleeping host or keep it awake unless the host allows it.
+ *
+ * Locking
+ *
+ *  - valarm_ctx.lock, a spinlock taken with interrupts off because the
+ *    timer callbacks take it in hard interrupt context, protects the
+ *    masks, the owner, the grant and the slots, and serialises arming
+ *    and cancelling the timers. Timers are only try-cancelled under it;
+ *    callbacks ignore an expiry whose slot was disabled or re-armed.
+ *  - valarm_ctx.offset is written under the lock and read without it by
+ *    GET_TIME, which takes no lock at all.
+ *  - valarm_contexts_lock, a mutex, protects the list of live contexts;
+ *    it nests inside perns_mutex (ctx_init and unshare run under it), and
+ *    valarm_ctx.lock nests inside it. No perns function is called with a
+ *    valarm lock held.
+ *
+ * Lifetimes
+ *
+ *  - A valarm_ctx lives from ctx_init or unshare to ctx_exit, which perns
+ *    calls in process context once the last namespace and the last file
+ *    let go of the context; ctx_exit cancels the timers synchronously.
+ *  - Alarms are armed only by the owning file, which holds the context,
+ *    and are cancelled synchronously when it is released.
+ *  - Open files hold a reference to the module through valarm_fops.owner.
+ *    Module exit removes the misc device, then unregisters from perns,
+ *    which releases every context, then stops watching the clock.
+ */
+
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/perns.h>
+#include <linux/sched.h>
+
+#include "valarm.h"
+
+static LIST_HEAD(valarm_contexts);
+static DEFINE_MUTEX(valarm_contexts_lock);
+
+/**
+ * valarm_post_all() - report events to the waiters of every context
+ * @bits: %ANDROID_ALARM_TIME_CHANGE_MASK
+ *
+ * Context: process context; takes a mutex.
+ */
+void valarm_post_all(u32 bits)
+{
+	struct valarm_ctx *ctx;
+
+	mutex_lock(&valarm_contexts_lock);
+	list_for_each_entry(ctx, &valarm_contexts, node)
+		valarm_post(ctx, bits);
+	mutex_unlock(&valarm_contexts_lock);
+}
+
+static int valarm_ctx_setup(struct perns_context *pctx, s64 offset)
+{
+	struct valarm_ctx *ctx = perns_context_priv(pctx);
+	char name[32];
+
+	atomic64_set(&ctx->offset, offset);
+	spin_lock_init(&ctx->lock);
+	init_waitqueue_head(&ctx->wait);
+	valarm_alarms_init(ctx);
+
+	snprintf(name, sizeof(name), "valarm:%llu", pctx->id);
+	ctx->ws = wakeup_source_register(NULL, name);
+	if (IS_ENABLED(CONFIG_PM_SLEEP) && !ctx->ws)
+		return -ENOMEM;
+
+	mutex_lock(&valarm_contexts_lock);
+	list_add_tail(&ctx->node, &valarm_contexts);
+	mutex_unlock(&valarm_contexts_lock);
+	return 0;
+}
+
+/* A fresh context: the host's time, no alarms. */
+static int valarm_ctx_init(struct perns_context *pctx, struct perns_ns *pns)
+{
+	return valarm_ctx_setup(pctx, 0);
+}
+
+/* A private context: the clock goes on from @src's time, without alarms. */
+static int valarm_unshare(struct perns_context *pctx,
+			  const struct perns_context *src)
+{
+	struct valarm_ctx *from = perns_context_priv(src);
+
+	return valarm_ctx_setup(pctx, atomic64_read(&from->offset));
+}
+
+/*
+ * The context moves as a whole; files bound to it, its owner and its
+ * alarms go on as before, so there is nothing to check or change.
+ */
+static int valarm_migrate(struct perns_context *pctx, struct perns_ns *from,
+			  struct perns_ns *to)
+{
+	return 0;
+}
+
+static void valarm_ctx_exit(struct perns_context *pctx)
+{
+	struct valarm_ctx *ctx = perns_context_priv(pctx);
+
+	mutex_lock(&valarm_contexts_lock);
+	list_del(&ctx->node);
+	mutex_unlock(&valarm_contexts_lock);
+	valarm_alarms_exit(ctx);
+	wakeup_source_unregister(ctx->ws);
+}
+
+static int valarm_open(struct inode *inode, struct file *file)
+{
+	return perns_file_open(file, &valarm_perns);
+}
+
+static int valarm_release(struct inode *inode, struct file *file)
+{
+	valarm_disown(perns_context_priv(perns_file_context(file)), file);
+	perns_file_release(file);
+	return 0;
+}
+
+static const struct file_operations valarm_fops = {
+	.owner = THIS_MODULE,
+	.open = valarm_open,
+	.release = valarm_release,
+	.unlocked_ioctl = valarm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice valarm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "valarm",
+	.fops = &valarm_fops,
+	/* GET_TIME for everybody, as Android's ueventd.rc allowed */
+	.mode = 0644,
+};
+
+struct perns_operations valarm_perns = {
+	.name = "valarm",
+	.fops = &valarm_fops,
+	.ctx_size = sizeof(struct valarm_ctx),
+	.ctx_init = valarm_ctx_init,
+	.ctx_exit = valarm_ctx_exit,
+	.unshare = valarm_unshare,
+	.migrate = valarm_migrate,
+};
+
+static int __init valarm_init(void)
+{
+	int err;
+
+	err = valarm_clock_init();
+	if (err)
+		return err;
+	err = misc_register(&valarm_misc);
+	if (err)
+		goto out_clock;
+	valarm_perns.devt = MKDEV(MISC_MAJOR, valarm_misc.minor);
+	valarm_perns.count = 1;
+	err = register_perns_device(CLONE_NEWUSER, &valarm_perns);
+	if (err)
+		goto out_misc;
+	return 0;
+
+out_misc:
+	misc_deregister(&valarm_misc);
+out_clock:
+	valarm_clock_exit();
+	return err;
+}
+module_init(valarm_init);
+
+static void __exit valarm_exit(void)
+{
+	misc_deregister(&valarm_misc);
+	unregister_perns_device(CLONE_NEWUSER, &valarm_perns);
+	valarm_clock_exit();
+}
+module_exit(valarm_exit);
+
+MODULE_DESCRIPTION("Namespace-aware Android alarm device");
+MODULE_LICENSE("GPL");

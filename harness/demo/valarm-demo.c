@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * valarm demonstration: two containers (child user namespaces given
+ * private /dev/valarm contexts with setdevns()), one living in 2038 and
+ * one in 1999, each reading its own clock and getting an alarm at its own
+ * time, while the host's clock does not move.
+ *
+ * Build: gcc -static -O2 -Wall -I<uapi headers> valarm-demo.c
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/android_alarm.h>
+#include <linux/perns.h>
+
+#ifndef __NR_setdevns
+#define __NR_setdevns 463
+#endif
+
+#define DEV "/dev/valarm"
+
+struct box {
+	const char *name;
+	time_t date;
+	pid_t pid;
+	int to_child[2], to_parent[2];
+};
+
+static double mono0;
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9 - mono0;
+}
+
+static void say(const char *who, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printf("[%5.2fs] %-9s %s\n", mono(), who, buf);
+	fflush(stdout);
+}
+
+static const char *fmt_time(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = ts->tv_sec;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%03ld UTC",
+		 ts->tv_nsec / 1000000);
+	return buf;
+}
+
+static void die(const char *who, const char *what)
+{
+	say(who, "%s: %s", what, strerror(errno));
+	exit(1);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	int ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Inside the container, after its namespace was made private. */
+static void container(struct box *b)
+{
+	struct timespec ts = { .tv_sec = b->date };
+	char buf[64];
+	double t0;
+	long r;
+	int fd;
+
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		die(b->name, "setresuid");
+	fd = open(DEV, O_RDWR);
+	if (fd < 0)
+		die(b->name, "open " DEV);
+	if (ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
+		die(b->name, "SET_RTC");
+	say(b->name, "SET_RTC %s (as container root)",
+	    fmt_time(&ts, buf, sizeof(buf)));
+	r = ioctl(fd, ANDROID_ALARM_WAIT);
+	say(b->name, "WAIT -> %#lx (TIME_CHANGE)", r);
+	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
+	say(b->name, "GET_TIME(RTC)     %s", fmt_time(&ts, buf, sizeof(buf)));
+	ts.tv_sec += 2;
+	if (ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_RTC), &ts))
+		die(b->name, "SET(RTC)");
+	say(b->name, "alarm armed for   %s", fmt_time(&ts, buf, sizeof(buf)));
+	t0 = mono();
+	r = ioctl(fd, ANDROID_ALARM_WAIT);
+	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
+	say(b->name, "alarm fired at    %s (WAIT -> %#lx, after %.2f s)",
+	    fmt_time(&ts, buf, sizeof(buf)), r, mono() - t0);
+	close(fd);
+	exit(0);
+}
+
+static void start(struct box *b, int dev)
+{
+	char path[64], c = 0;
+	int ns;
+
+	if (pipe(b->to_child) || pipe(b->to_parent))
+		die("host", "pipe");
+	b->pid = fork();
+	if (!b->pid) {
+		if (unshare(CLONE_NEWUSER))
+			die(b->name, "unshare(CLONE_NEWUSER)");
+		if (write(b->to_parent[1], &c, 1) != 1 ||
+		    read(b->to_child[0], &c, 1) != 1)
+			exit(1);
+		close(dev);
+		container(b);
+	}
+	if (read(b->to_parent[0], &c, 1) != 1)
+		die("host", "container start");
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", b->pid);
+	if (write_file(path, "0 0 1\n"))
+		die("host", path);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", b->pid);
+	if (write_file(path, "0 0 1\n"))
+		die("host", path);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", b->pid);
+	ns = open(path, O_RDONLY);
+	if (ns < 0)
+		die("host", path);
+	if (syscall(__NR_setdevns, dev, ns, CLONE_NEWUSER, SETDEVNS_UNSHARE))
+		die("host", "setdevns(UNSHARE)");
+	close(ns);
+	say("host", "%s: pid %d, new user namespace, setdevns(" DEV
+	    ", UNSHARE) -> private clock", b->name, b->pid);
+	if (write(b->to_child[1], &c, 1) != 1)
+		die("host", "container go");
+}
+
+int main(void)
+{
+	struct box boxes[] = {
+		{ .name = "box-2038", .date = 2159006400 },	/* 2038-06-01 12:00 */
+		{ .name = "box-1999", .date = 946684740 },	/* 1999-12-31 23:59 */
+	};
+	struct timespec real0, real1, ts;
+	double m0, m1;
+	char buf[64];
+	int dev, i, status, fail = 0;
+
+	mono0 = 0;
+	mono0 = mono();
+	dev = open(DEV, O_RDWR);
+	if (dev < 0 && errno == ENOENT &&
+	    !system("modprobe valarm 2>/dev/null"))
+		dev = open(DEV, O_RDWR);
+	if (dev < 0)
+		die("host", "open " DEV);
+
+	printf("valarm demo: per-container wall clocks and alarms on " DEV "\n");
+	clock_gettime(CLOCK_REALTIME, &real0);
+	m0 = mono();
+	say("host", "CLOCK_REALTIME    %s", fmt_time(&real0, buf, sizeof(buf)));
+
+	for (i = 0; i < 2; i++)
+		start(&boxes[i], dev);
+	for (i = 0; i < 2; i++) {
+		if (waitpid(boxes[i].pid, &status, 0) != boxes[i].pid ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			fail = 1;
+	}
+
+	ioctl(dev, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
+	say("host", "GET_TIME(RTC)     %s (the host's context)",
+	    fmt_time(&ts, buf, sizeof(buf)));
+	clock_gettime(CLOCK_REALTIME, &real1);
+	m1 = mono();
+	say("host", "CLOCK_REALTIME    %s", fmt_time(&real1, buf, sizeof(buf)));
+	{
+		double drift = (real1.tv_sec - real0.tv_sec) +
+			       (real1.tv_nsec - real0.tv_nsec) / 1e9 - (m1 - m0);
+
+		say("host", "realtime moved %.3f s in %.3f s of monotonic time: "
+		    "%s", (m1 - m0) + drift, m1 - m0,
+		    drift < 0.5 && drift > -0.5 ? "unchanged" : "CHANGED");
+		if (drift >= 0.5 || drift <= -0.5)
+			fail = 1;
+	}
+	printf("valarm demo: %s\n", fail ? "FAILED" : "done");
+	return fail;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unloading and reloading the valarm module while a user namespace holds
+ * a private context and no file of the device is open.
+ */
+#define _GNU_SOURCE
+#include "valarm_util.h"
+#include "../kselftest_harness.h"
+
+#define NSEC		1000000000LL
+#define Y1999_DEC	946684740LL
+
+static bool valarm_is_module(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "valarm ", 7);
+	fclose(f);
+	return found;
+}
+
+FIXTURE(module) {
+	struct container ct;
+};
+
+FIXTURE_SETUP(module)
+{
+	int fd;
+
+	memset(&self->ct, 0, sizeof(self->ct));
+	if (!valarm_is_module() && !access(VALARM_DEV, F_OK))
+		SKIP(return, "valarm is built in");
+	fd = valarm_open(O_RDONLY);
+	if (fd < 0)
+		SKIP(return, "no valarm module to load");
+	close(fd);
+	if (!valarm_is_module())
+		SKIP(return, "valarm is built in");
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	ct_stop(&self->ct);
+	if (system("modprobe valarm >/dev/null 2>&1"))
+		TH_LOG("could not reload valarm");
+}
+
+TEST_F_TIMEOUT(module, unload_with_private_context, 90)
+{
+	struct container *c = &self->ct;
+	struct timespec ts = { .tv_sec = Y1999_DEC };
+	struct ct_msg m = { .op = REQ_CLOSE };
+	int dev, s, i, r;
+
+	dev = valarm_open(O_RDWR);
+	ASSERT_LE(0, dev);
+	r = ct_start(c, dev, NULL);
+	if (r == -ENOSYS)
+		SKIP(return, "setdevns() not implemented");
+	ASSERT_EQ(0, r);
+
+	/* An open file keeps the module: rmmod fails */
+	EXPECT_NE(0, system("modprobe -r valarm 2>/dev/null"));
+	close(dev);
+
+	for (i = 0; i < 3; i++) {
+		/* The private context gets an alarm and a clock, then no file */
+		s = ct_open(c, O_RDWR);
+		ASSERT_LE(0, s);
+		ASSERT_EQ(0, ct_ioctl(c, s, ANDROID_ALARM_SET_RTC, &ts));
+		ts.tv_sec = Y1999_DEC + 3600;
+		ASSERT_EQ(0, ct_ioctl(c, s, ANDROID_ALARM_SET(ANDROID_ALARM_RTC),
+				      &ts));
+		ts.tv_sec = Y1999_DEC;
+		ASSERT_EQ(0, ct_ioctl(c, s, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC),
+				      &ts));
+		EXPECT_GT(Y1999_DEC + 5, ts.tv_sec);
+		m.slot = s;
+		ASSERT_EQ(0, ct_call(c, &m));
+
+		ASSERT_EQ(0, system("modprobe -r valarm"));
+		EXPECT_FALSE(valarm_is_module());
+		ASSERT_EQ(0, system("modprobe valarm"));
+
+		/* After the reload the namespace shares the new host context */
+		s = ct_open(c, O_RDONLY);
+		ASSERT_LE(0, s);
+		ASSERT_EQ(0, ct_ioctl(c, s, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC),
+				      &ts));
+		EXPECT_GT(NSEC, llabs(ts_ns(&ts) - clock_ns(CLOCK_REALTIME)));
+		m.slot = s;
+		ASSERT_EQ(0, ct_call(c, &m));
+
+		/* Private again for the next round */
+		dev = valarm_open(O_RDONLY);
+		ASSERT_LE(0, dev);
+		ct_stop(c);
+		ASSERT_EQ(0, ct_start(c, dev, NULL));
+		close(dev);
+		ts.tv_sec = Y1999_DEC;
+	}
+}
+
+TEST_HARNESS_MAIN
