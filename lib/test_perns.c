@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test driver for perns and setdevns().
+ *
+ * Registers one perns device per namespace type, each a misc device
+ * /dev/test_perns_<type> whose per-namespace context holds a counter.
+ * Reading a file gives "<context id> <counter>\n" of the context the file
+ * is bound to; writing anything to it increments the counter. The unshare
+ * op copies the counter; the migrate op refuses with -EBUSY while the
+ * counter is 666, so that tests can see a driver's own error.
+ *
+ * /dev/test_perns_plain (uts) has neither an unshare nor a migrate op.
+ * nr_dummy registers that many shared-mode uts devices without a
+ * character device, for scaling measurements.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/kernel.h>
+#include <linux/major.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/perns.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+/* The counter value at which the migrate op refuses. */
+#define TEST_PERNS_MIGRATE_BUSY	666
+
+static unsigned int nr_dummy;
+module_param(nr_dummy, uint, 0444);
+MODULE_PARM_DESC(nr_dummy,
+		 "number of extra shared-mode uts perns devices without a character device");
+
+/**
+ * struct test_perns_ctx - the driver data of a context
+ * @counter: bumped by write(), copied by unshare
+ */
+struct test_perns_ctx {
+	atomic64_t counter;
+};
+
+/**
+ * struct test_perns_dev - one device of the test driver
+ * @misc: the misc device
+ * @ops: the perns device
+ * @nstype: the namespace type, a CLONE_NEW* flag
+ * @live: set once @ops is registered, so that open() never binds early
+ */
+struct test_perns_dev {
+	struct miscdevice misc;
+	struct perns_operations ops;
+	int nstype;
+	bool live;
+};
+
+static struct test_perns_ctx *test_perns_priv(const struct perns_context *ctx)
+{
+	return perns_context_priv(ctx);
+}
+
+static int test_perns_ctx_init(struct perns_context *ctx, struct perns_ns *pns)
+{
+	atomic64_set(&test_perns_priv(ctx)->counter, 0);
+	return 0;
+}
+
+static int test_perns_unshare(struct perns_context *ctx,
+			      const struct perns_context *src)
+{
+	atomic64_set(&test_perns_priv(ctx)->counter,
+		     atomic64_read(&test_perns_priv(src)->counter));
+	return 0;
+}
+
+static int test_perns_migrate(struct perns_context *ctx, struct perns_ns *from,
+			      struct perns_ns *to)
+{
+	if (atomic64_read(&test_perns_priv(ctx)->counter) ==
+	    TEST_PERNS_MIGRATE_BUSY)
+		return -EBUSY;
+	return 0;
+}
+
+static int test_perns_open(struct inode *inode, struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+	struct test_perns_dev *dev = container_of(misc, struct test_perns_dev,
+						  misc);
+
+	/* Pairs with the smp_store_release() in test_perns_add(). */
+	if (!smp_load_acquire(&dev->live))
+		return -ENODEV;
+	return perns_file_open(file, &dev->ops);
+}
+
+static int test_perns_release(struct inode *inode, struct file *file)
+{
+	perns_file_release(file);
+	return 0;
+}
+
+static ssize_t test_perns_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct perns_context *ctx = perns_file_context(file);
+	char text[48];
+	int len;
+
+	len = scnprintf(text, sizeof(text), "%llu %lld\n", ctx->id,
+			atomic64_read(&test_perns_priv(ctx)->counter));
+	return simple_read_from_buffer(buf, count, ppos, text, len);
+}
+
+static ssize_t test_perns_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	struct perns_context *ctx = perns_file_context(file);
+
+	atomic64_inc(&test_perns_priv(ctx)->counter);
+	return count;
+}
+
+static const struct file_operations test_perns_fops = {
+	.owner = THIS_MODULE,
+	.open = test_perns_open,
+	.release = test_perns_release,
+	.read = test_perns_read,
+	.write = test_perns_write,
+	.llseek = default_llseek,
+};
+
+#define TEST_PERNS_DEV(_nstype, _name, _unshare, _migrate)	\
+	{							\
+		.misc = {					\
+			.minor = MISC_DYNAMIC_MINOR,		\
+			.name = "test_perns_" _name,		\
+			.fops = &test_perns_fops,		\
+		},						\
+		.ops = {					\
+			.count = 1,				\
+			.ctx_size = sizeof(struct test_perns_ctx), \
+			.ctx_init = test_perns_ctx_init,	\
+			.unshare = _unshare,			\
+			.migrate = _migrate,			\
+		},						\
+		.nstype = _nstype,				\
+	}
+
+#define TEST_PERNS_FULL(_nstype, _name) \
+	TEST_PERNS_DEV(_nstype, _name, test_perns_unshare, test_perns_migrate)
+
+static struct test_perns_dev test_perns_devs[] = {
+	TEST_PERNS_FULL(CLONE_NEWUSER, "user"),
+	TEST_PERNS_FULL(CLONE_NEWUTS, "uts"),
+	TEST_PERNS_FULL(CLONE_NEWIPC, "ipc"),
+	TEST_PERNS_FULL(CLONE_NEWPID, "pid"),
+	TEST_PERNS_FULL(CLONE_NEWNET, "net"),
+	TEST_PERNS_FULL(CLONE_NEWNS, "mnt"),
+	TEST_PERNS_FULL(CLONE_NEWCGROUP, "cgroup"),
+	TEST_PERNS_FULL(CLONE_NEWTIME, "time"),
+	/* No unshare or migrate op: setdevns() fails with -EOPNOTSUPP. */
+	TEST_PERNS_DEV(CLONE_NEWUTS, "plain", NULL, NULL),
+};
+
+static struct perns_operations *test_perns_dummies;
+
+static int test_perns_add(struct test_perns_dev *dev)
+{
+	int err;
+
+	err = misc_register(&dev->misc);
+	if (err)
+		return err;
+	dev->ops.name = dev->misc.name;
+	dev->ops.devt = MKDEV(MISC_MAJOR, dev->misc.minor);
+	dev->ops.fops = &test_perns_fops;
+	err = register_perns_device(dev->nstype, &dev->ops);
+	if (err) {
+		misc_deregister(&dev->misc);
+		return err;
+	}
+	/* Pairs with the smp_load_acquire() in test_perns_open(). */
+	smp_store_release(&dev->live, true);
+	return 0;
+}
+
+static void test_perns_del(struct test_perns_dev *dev)
+{
+	misc_deregister(&dev->misc);
+	WRITE_ONCE(dev->live, false);
+	unregister_perns_device(dev->nstype, &dev->ops);
+}
+
+static void test_perns_del_dummies(unsigned int nr)
+{
+	while (nr--)
+		unregister_perns_device(CLONE_NEWUTS, &test_perns_dummies[nr]);
+	kfree(test_perns_dummies);
+	test_perns_dummies = NULL;
+}
+
+static int test_perns_add_dummies(void)
+{
+	unsigned int i;
+	int err;
+
+	if (!nr_dummy)
+		return 0;
+	test_perns_dummies = kcalloc(nr_dummy, sizeof(*test_perns_dummies),
+				     GFP_KERNEL);
+	if (!test_perns_dummies)
+		return -ENOMEM;
+	for (i = 0; i < nr_dummy; i++) {
+		test_perns_dummies[i].name = "dummy";
+		err = register_perns_device(CLONE_NEWUTS,
+					    &test_perns_dummies[i]);
+		if (err) {
+			test_perns_del_dummies(i);
+			return err;
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+static int __init test_perns_init(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(test_perns_devs); i++) {
+		err = test_perns_add(&test_perns_devs[i]);
+		if (err) {
+			pr_err("cannot register %s: %d\n",
+			       test_perns_devs[i].misc.name, err);
+			goto out_del;
+		}
+	}
+	err = test_perns_add_dummies();
+	if (err) {
+		pr_err("cannot register %u dummy devices: %d\n", nr_dummy, err);
+		goto out_del;
+	}
+	return 0;
+
+out_del:
+	while (i--)
+		test_perns_del(&test_perns_devs[i]);
+	return err;
+}
+
+static void __exit test_perns_exit(void)
+{
+	unsigned int i = ARRAY_SIZE(test_perns_devs);
+
+	test_perns_del_dummies(nr_dummy);
+	while (i--)
+		test_perns_del(&test_perns_devs[i]);
+}
+
+module_init(test_perns_init);
+module_exit(test_perns_exit);
+
+MODULE_DESCRIPTION("Test driver for perns device contexts and setdevns()");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,1141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of setdevns() and NS_GET_DEVCTX through the perns test driver
+ * (CONFIG_TEST_PERNS, lib/test_perns.c): /dev/test_perns_<type> reads
+ * "<context id> <counter>\n" of the context a file is bound to, a write
+ * increments the counter, its unshare op copies the counter and its
+ * migrate op refuses with EBUSY while the counter is 666.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/types.h>
+
+#include "setdevns.h"
+#include "../kselftest_harness.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME	0x00000080
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD	0x00001000
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD		3
+#endif
+
+#define SETDEVNS_MODES	(SETDEVNS_SHARE | SETDEVNS_UNSHARE | SETDEVNS_MIGRATE)
+#define MIGRATE_BUSY	666	/* the test driver's migrate op refuses */
+#define RACE_SECONDS	3
+#define NOBODY		65534
+
+struct clone3_args {
+	__u64 flags;
+	__u64 pidfd;
+	__u64 child_tid;
+	__u64 parent_tid;
+	__u64 exit_signal;
+	__u64 stack;
+	__u64 stack_size;
+	__u64 tls;
+};
+
+static pid_t sys_clone3(struct clone3_args *args)
+{
+	return syscall(__NR_clone3, args, sizeof(*args));
+}
+
+static int sys_pidfd_open(pid_t pid, unsigned int flags)
+{
+	return syscall(__NR_pidfd_open, pid, flags);
+}
+
+/* Where a namespace type is. */
+struct nstype_info {
+	const char *name;	/* in /proc/PID/ns/ */
+	int nstype;
+	const char *dev;
+};
+
+static const struct nstype_info uts_info = {
+	"uts", CLONE_NEWUTS, "/dev/test_perns_uts"
+};
+
+/* The context a file of the test driver is bound to. */
+struct ctx {
+	unsigned long long id;
+	long long counter;
+};
+
+/* 0, or a negative errno */
+static int ctx_read(int fd, struct ctx *ctx)
+{
+	char buf[64];
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (sscanf(buf, "%llu %lld", &ctx->id, &ctx->counter) != 2)
+		return -EPROTO;
+	return 0;
+}
+
+static int ctx_bump(int fd)
+{
+	return write(fd, "+", 1) == 1 ? 0 : -errno;
+}
+
+/* NS_GET_DEVCTX on @ns_fd for the device of @dev_fd; -1 and errno. */
+static int devctx(int ns_fd, dev_t rdev, struct ns_devctx *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = NS_DEVCTX_SIZE_VER0;
+	info->dev_major = major(rdev);
+	info->dev_minor = minor(rdev);
+	return ioctl(ns_fd, NS_GET_DEVCTX, info);
+}
+
+static dev_t fd_rdev(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return 0;
+	return st.st_rdev;
+}
+
+/*
+ * Whether @ns_fd is an initial namespace: the fixed inode numbers of
+ * include/linux/proc_ns.h where there is one, else PID 1's namespace.
+ */
+static bool initial_ns(int ns_fd, const char *name)
+{
+	static const struct {
+		const char *name;
+		ino_t ino;
+	} fixed[] = {
+		{ "ipc", 0xEFFFFFFFU }, { "uts", 0xEFFFFFFEU },
+		{ "user", 0xEFFFFFFDU }, { "pid", 0xEFFFFFFCU },
+		{ "cgroup", 0xEFFFFFFBU }, { "time", 0xEFFFFFFAU },
+	};
+	struct stat st, init_st;
+	char path[64];
+	unsigned int i;
+
+	if (fstat(ns_fd, &st))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		if (!strcmp(fixed[i].name, name))
+			return st.st_ino == fixed[i].ino;
+	snprintf(path, sizeof(path), "/proc/1/ns/%s", name);
+	if (stat(path, &init_st))
+		return false;
+	return st.st_ino == init_st.st_ino && st.st_dev == init_st.st_dev;
+}
+
+/* NULL if the driver and the system call are there, else why not. */
+static const char *driver_ready(void)
+{
+	int ret;
+
+	if (access("/dev/test_perns_user", F_OK)) {
+		ret = system("modprobe test_perns >/dev/null 2>&1");
+		if (access("/dev/test_perns_user", F_OK))
+			return ret ? "cannot load test_perns (CONFIG_TEST_PERNS=m)" :
+				"test_perns loaded but /dev/test_perns_user missing";
+	}
+	/* Zero flags are invalid: the flags are checked first. */
+	if (sys_setdevns(-1, -1, 0, 0) == 0 || errno != EINVAL)
+		return "setdevns() not supported by this kernel";
+	return NULL;
+}
+
+/*
+ * A holder: a process in a new namespace of one type, which opens the test
+ * driver's device there on request and answers over a seqpacket socket.
+ * It keeps one file, opened at its start or on request ('o'), to show that
+ * a file keeps the context it was bound to.
+ */
+struct holder {
+	pid_t pid;
+	int sock;
+	int ns_fd;
+	int pidfd;
+};
+
+struct holder_reply {
+	int err;
+	struct ctx ctx;
+};
+
+enum {
+	HOLD_REOPEN = 'o',	/* reopen the kept file */
+	HOLD_KEPT = 'k',	/* read the kept file */
+	HOLD_NEW = 'n',		/* read a new file */
+	HOLD_BUMP = 'w',	/* write to a new file */
+	HOLD_SEND = 'f',	/* send a new file */
+};
+
+static int send_reply(int sock, struct holder_reply *r, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cmsg;
+
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &msg, 0) == sizeof(*r) ? 0 : -1;
+}
+
+static void holder_main(int sock, const char *dev)
+{
+	int kept = open(dev, O_RDWR | O_CLOEXEC);
+
+	for (;;) {
+		struct holder_reply r = { 0 };
+		int fd = -1, send = -1;
+		char cmd;
+
+		if (read(sock, &cmd, 1) != 1)
+			_exit(0);
+		if (cmd != HOLD_KEPT) {
+			fd = open(dev, O_RDWR | O_CLOEXEC);
+			if (fd < 0)
+				r.err = -errno;
+		}
+		if (!r.err) {
+			switch (cmd) {
+			case HOLD_REOPEN:
+				close(kept);
+				kept = fd;
+				fd = -1;
+				r.err = ctx_read(kept, &r.ctx);
+				break;
+			case HOLD_KEPT:
+				r.err = kept < 0 ? -EBADF : ctx_read(kept, &r.ctx);
+				break;
+			case HOLD_NEW:
+				r.err = ctx_read(fd, &r.ctx);
+				break;
+			case HOLD_BUMP:
+				r.err = ctx_bump(fd) ?: ctx_read(fd, &r.ctx);
+				break;
+			case HOLD_SEND:
+				r.err = ctx_read(fd, &r.ctx);
+				send = fd;
+				break;
+			default:
+				r.err = -EINVAL;
+			}
+		}
+		if (send_reply(sock, &r, send))
+			_exit(1);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static void holder_init(struct holder *h)
+{
+	h->pid = -1;
+	h->sock = -1;
+	h->ns_fd = -1;
+	h->pidfd = -1;
+}
+
+/* 0 or a negative errno; opens the namespace fd and a pidfd of @h. */
+static int holder_start(struct holder *h, const struct nstype_info *info)
+{
+	struct clone3_args args = {
+		.flags = info->nstype | CLONE_PIDFD,
+		.exit_signal = SIGCHLD,
+	};
+	char path[64];
+	int sv[2], err;
+
+	holder_init(h);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	args.pidfd = (uintptr_t)&h->pidfd;
+	h->pid = sys_clone3(&args);
+	if (h->pid < 0) {
+		err = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (h->pid == 0) {
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		holder_main(sv[1], info->dev);
+	}
+	close(sv[1]);
+	h->sock = sv[0];
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", h->pid, info->name);
+	h->ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return h->ns_fd < 0 ? -errno : 0;
+}
+
+static void holder_stop(struct holder *h)
+{
+	if (h->sock >= 0)
+		close(h->sock);
+	if (h->ns_fd >= 0)
+		close(h->ns_fd);
+	if (h->pidfd >= 0)
+		close(h->pidfd);
+	if (h->pid > 0)
+		waitpid(h->pid, NULL, 0);
+	holder_init(h);
+}
+
+/* Asks @h; 0 or a negative errno. *@fd gets the file of HOLD_SEND. */
+static int holder_ask(struct holder *h, char cmd, struct ctx *ctx, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct holder_reply r;
+	struct iovec iov = { .iov_base = &r, .iov_len = sizeof(r) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+
+	if (write(h->sock, &cmd, 1) != 1)
+		return -errno;
+	if (recvmsg(h->sock, &msg, MSG_CMSG_CLOEXEC) != sizeof(r))
+		return -EPROTO;
+	if (r.err)
+		return r.err;
+	if (ctx)
+		*ctx = r.ctx;
+	if (fd) {
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+			return -EPROTO;
+		memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+	}
+	return 0;
+}
+
+/* Per namespace type: SHARE, UNSHARE and MIGRATE, seen both ways. */
+
+FIXTURE(setdevns) {
+	int dev_fd;		/* bound to the test's initial namespace */
+	dev_t rdev;
+	int self_ns;		/* the test's namespace of the type */
+	struct holder a, b;
+};
+
+FIXTURE_VARIANT(setdevns) {
+	struct nstype_info info;
+};
+
+FIXTURE_VARIANT_ADD(setdevns, user) {
+	{ "user", CLONE_NEWUSER, "/dev/test_perns_user" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, uts) {
+	{ "uts", CLONE_NEWUTS, "/dev/test_perns_uts" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, ipc) {
+	{ "ipc", CLONE_NEWIPC, "/dev/test_perns_ipc" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, pid) {
+	{ "pid", CLONE_NEWPID, "/dev/test_perns_pid" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, net) {
+	{ "net", CLONE_NEWNET, "/dev/test_perns_net" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, mnt) {
+	{ "mnt", CLONE_NEWNS, "/dev/test_perns_mnt" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, cgroup) {
+	{ "cgroup", CLONE_NEWCGROUP, "/dev/test_perns_cgroup" },
+};
+
+FIXTURE_VARIANT_ADD(setdevns, time) {
+	{ "time", CLONE_NEWTIME, "/dev/test_perns_time" },
+};
+
+FIXTURE_SETUP(setdevns)
+{
+	const char *why;
+	char path[64];
+	int err;
+
+	holder_init(&self->a);
+	holder_init(&self->b);
+	self->self_ns = -1;
+	self->dev_fd = -1;
+	why = driver_ready();
+	if (why)
+		SKIP(return, "%s", why);
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", variant->info.name);
+	self->self_ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (self->self_ns < 0)
+		SKIP(return, "no %s namespaces: %m", variant->info.name);
+	self->dev_fd = open(variant->info.dev, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->dev_fd, 0) TH_LOG("%s: %m", variant->info.dev);
+	self->rdev = fd_rdev(self->dev_fd);
+	err = holder_start(&self->a, &variant->info);
+	if (err == -EINVAL || err == -ENOENT)
+		SKIP(return, "cannot create a %s namespace: %s",
+		     variant->info.name, strerror(-err));
+	ASSERT_EQ(err, 0) TH_LOG("holder: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(setdevns)
+{
+	holder_stop(&self->a);
+	holder_stop(&self->b);
+	if (self->self_ns >= 0)
+		close(self->self_ns);
+	if (self->dev_fd >= 0)
+		close(self->dev_fd);
+}
+
+/* Read @fd's context into @c, asserting success. */
+#define READ_CTX(fd, c) ASSERT_EQ(ctx_read(fd, c), 0)
+#define ASK(h, cmd, c) ASSERT_EQ(holder_ask(h, cmd, c, NULL), 0)
+#define DEVCTX(ns, rdev, info) ASSERT_EQ(devctx(ns, rdev, info), 0)
+
+/* A new namespace shares the context of the one it was created from. */
+TEST_F(setdevns, new_ns_shares_origin)
+{
+	struct ns_devctx self_info, info;
+	struct ctx c, h;
+
+	READ_CTX(self->dev_fd, &c);
+	DEVCTX(self->self_ns, self->rdev, &self_info);
+	EXPECT_EQ(self_info.ctx_id, c.id);
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
+	EXPECT_EQ(info.size, NS_DEVCTX_SIZE_VER0);
+
+	/* One context: a write here is seen there. */
+	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASK(&self->a, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(h.counter, c.counter + 1);
+	ASK(&self->a, HOLD_KEPT, &h);
+	EXPECT_EQ(h.id, c.id);
+}
+
+TEST_F(setdevns, unshare)
+{
+	struct ns_devctx info, self_before, self_after;
+	struct ctx c, h, p;
+
+	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	READ_CTX(self->dev_fd, &c);
+	DEVCTX(self->self_ns, self->rdev, &self_before);
+	ASK(&self->a, HOLD_REOPEN, &h);
+	ASSERT_EQ(h.id, c.id);
+
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd,
+			       variant->info.nstype, SETDEVNS_UNSHARE), 0)
+		TH_LOG("setdevns: %m");
+
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_NE(info.ctx_id, c.id);
+	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	ASK(&self->a, HOLD_NEW, &p);
+	EXPECT_EQ(p.id, info.ctx_id);
+	EXPECT_EQ(p.counter, c.counter);	/* copied */
+
+	/* Two contexts now. */
+	ASK(&self->a, HOLD_BUMP, &p);
+	EXPECT_EQ(p.counter, c.counter + 1);
+	READ_CTX(self->dev_fd, &h);
+	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(h.counter, c.counter);
+
+	/* The file opened before keeps its context; the source is intact. */
+	ASK(&self->a, HOLD_KEPT, &h);
+	EXPECT_EQ(h.id, c.id);
+	DEVCTX(self->self_ns, self->rdev, &self_after);
+	EXPECT_EQ(self_after.ctx_id, self_before.ctx_id);
+	EXPECT_EQ(self_after.flags, self_before.flags);
+}
+
+TEST_F(setdevns, share)
+{
+	struct ns_devctx info;
+	struct ctx c, h, p;
+
+	READ_CTX(self->dev_fd, &c);
+	/* Give the namespace a private context first, and a file of it. */
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASK(&self->a, HOLD_REOPEN, &p);
+	ASSERT_NE(p.id, c.id);
+
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd,
+			       variant->info.nstype, SETDEVNS_SHARE), 0)
+		TH_LOG("share: %m");
+
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
+	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASK(&self->a, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(h.counter, c.counter + 1);
+
+	/* The file opened before keeps the private context. */
+	ASK(&self->a, HOLD_KEPT, &h);
+	EXPECT_EQ(h.id, p.id);
+
+	/* Sharing the context it already uses changes nothing. */
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+			       SETDEVNS_SHARE), 0);
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+}
+
+/*
+ * Migrating the initial namespace's context: the target owns it, and the
+ * initial namespace falls back to a fresh context.
+ */
+TEST_F(setdevns, migrate_from_initial)
+{
+	struct ns_devctx info;
+	struct ctx c, h, f;
+	int fd;
+
+	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	READ_CTX(self->dev_fd, &c);
+	ASSERT_NE(c.counter, MIGRATE_BUSY);
+	DEVCTX(self->self_ns, self->rdev, &info);
+	ASSERT_EQ(info.ctx_id, c.id);
+	ASK(&self->a, HOLD_REOPEN, &h);
+	ASSERT_EQ(h.id, c.id);
+
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd,
+			       variant->info.nstype, SETDEVNS_MIGRATE), 0)
+		TH_LOG("migrate: %m");
+
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	ASK(&self->a, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(h.counter, c.counter);
+
+	/*
+	 * The initial namespace has a fresh context of its own; another
+	 * namespace would fall back to its origin's context.
+	 */
+	fd = open(variant->info.dev, O_RDWR | O_CLOEXEC);
+	ASSERT_GE(fd, 0);
+	READ_CTX(fd, &f);
+	close(fd);
+	EXPECT_NE(f.id, c.id);
+	DEVCTX(self->self_ns, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, f.id);
+	if (initial_ns(self->self_ns, variant->info.name)) {
+		EXPECT_GT(f.id, c.id);
+		EXPECT_EQ(f.counter, 0);
+		EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	} else {
+		TH_LOG("not in the initial %s namespace", variant->info.name);
+	}
+
+	/* Files opened before keep the migrated context. */
+	READ_CTX(self->dev_fd, &h);
+	EXPECT_EQ(h.id, c.id);
+	ASK(&self->a, HOLD_KEPT, &h);
+	EXPECT_EQ(h.id, c.id);
+}
+
+/*
+ * Migrating a context a child namespace owns: that namespace falls back
+ * to the context of the namespace it was created from.
+ */
+TEST_F(setdevns, migrate_from_child)
+{
+	struct ns_devctx info, self_info;
+	struct ctx c, p, h;
+	int fd;
+
+	READ_CTX(self->dev_fd, &c);
+	ASSERT_EQ(holder_start(&self->b, &variant->info), 0);
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &p, &fd), 0);
+	ASSERT_NE(p.id, c.id);
+	ASSERT_EQ(ctx_bump(fd), 0);
+
+	ASSERT_EQ(sys_setdevns(fd, self->b.ns_fd, variant->info.nstype,
+			       SETDEVNS_MIGRATE), 0) TH_LOG("migrate: %m");
+
+	DEVCTX(self->b.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, p.id);
+	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	ASK(&self->b, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, p.id);
+	EXPECT_EQ(h.counter, p.counter + 1);
+
+	/* a falls back to its origin's (the initial namespace's) context. */
+	DEVCTX(self->self_ns, self->rdev, &self_info);
+	EXPECT_EQ(self_info.ctx_id, c.id);
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
+	ASK(&self->a, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, c.id);
+	close(fd);
+}
+
+/* The driver's migrate op refuses: its error, and nothing changed. */
+TEST_F(setdevns, migrate_refused_by_driver)
+{
+	struct ns_devctx a_before, b_before, info;
+	struct ctx c, p, h;
+	int fd, i;
+
+	READ_CTX(self->dev_fd, &c);
+	ASSERT_EQ(holder_start(&self->b, &variant->info), 0);
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &p, &fd), 0);
+	ASSERT_LE(p.counter, MIGRATE_BUSY);
+	for (i = p.counter; i < MIGRATE_BUSY; i++)
+		ASSERT_EQ(ctx_bump(fd), 0);
+	READ_CTX(fd, &p);
+	ASSERT_EQ(p.counter, MIGRATE_BUSY);
+	DEVCTX(self->a.ns_fd, self->rdev, &a_before);
+	DEVCTX(self->b.ns_fd, self->rdev, &b_before);
+
+	EXPECT_EQ(sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE), -1);
+	EXPECT_EQ(errno, EBUSY);
+
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, a_before.ctx_id);
+	EXPECT_EQ(info.flags, a_before.flags);
+	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	DEVCTX(self->b.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, b_before.ctx_id);
+	EXPECT_EQ(info.flags, b_before.flags);
+	ASK(&self->b, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, c.id);
+	READ_CTX(fd, &h);
+	EXPECT_EQ(h.id, p.id);
+	EXPECT_EQ(h.counter, MIGRATE_BUSY);
+
+	/* One more write and the driver lets it go. */
+	ASSERT_EQ(ctx_bump(fd), 0);
+	EXPECT_EQ(sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE), 0);
+	DEVCTX(self->b.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, p.id);
+	close(fd);
+}
+
+/* A pidfd names the process's namespace of type nstype. */
+TEST_F(setdevns, pidfd_target)
+{
+	struct ns_devctx info;
+	struct ctx c, h;
+
+	READ_CTX(self->dev_fd, &c);
+	ASSERT_GE(self->a.pidfd, 0);
+	EXPECT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd, 0,
+			       SETDEVNS_UNSHARE), -1);
+	EXPECT_EQ(errno, EINVAL);
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd,
+			       variant->info.nstype, SETDEVNS_UNSHARE), 0)
+		TH_LOG("setdevns: %m");
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_NE(info.ctx_id, c.id);
+	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
+	ASK(&self->a, HOLD_NEW, &h);
+	EXPECT_EQ(h.id, info.ctx_id);
+
+	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd,
+			       variant->info.nstype, SETDEVNS_SHARE), 0);
+	DEVCTX(self->a.ns_fd, self->rdev, &info);
+	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
+}
+
+/*
+ * Race: the target namespace dies (its last task exits and its last
+ * reference goes) while another thread runs setdevns() on it, through a
+ * pidfd and through an nsfs file.
+ */
+struct race {
+	int dev_fd;
+	int nstype;
+	atomic_int pidfd;
+	atomic_int ns_fd;
+	atomic_bool stop;
+	unsigned long calls, ok, bad;
+	int bad_errno;
+};
+
+static void *race_worker(void *arg)
+{
+	static const unsigned int modes[] = {
+		SETDEVNS_SHARE, SETDEVNS_UNSHARE, SETDEVNS_MIGRATE,
+	};
+	struct race *r = arg;
+	unsigned int i = 0;
+
+	while (!atomic_load(&r->stop)) {
+		unsigned int mode = modes[i++ % 3];
+		int fds[2] = { atomic_load(&r->pidfd), atomic_load(&r->ns_fd) };
+		int j, ret;
+
+		for (j = 0; j < 2; j++) {
+			if (fds[j] < 0)
+				continue;
+			ret = sys_setdevns(r->dev_fd, fds[j],
+					   j ? 0 : r->nstype, mode);
+			r->calls++;
+			if (!ret) {
+				r->ok++;
+				continue;
+			}
+			/* Gone, or the fd number was reused meanwhile. */
+			if (errno == ESRCH || errno == EBADF ||
+			    errno == EINVAL)
+				continue;
+			r->bad++;
+			r->bad_errno = errno;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(setdevns, race_ns_dying, RACE_SECONDS + 60)
+{
+	struct race r = { .dev_fd = self->dev_fd,
+			  .nstype = variant->info.nstype };
+	struct timespec start, now;
+	unsigned long rounds = 0;
+	pthread_t thread;
+
+	atomic_init(&r.pidfd, -1);
+	atomic_init(&r.ns_fd, -1);
+	atomic_init(&r.stop, false);
+	holder_stop(&self->a);
+	ASSERT_EQ(pthread_create(&thread, NULL, race_worker, &r), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		struct clone3_args args = {
+			.flags = variant->info.nstype | CLONE_PIDFD,
+			.exit_signal = SIGCHLD,
+		};
+		int pidfd = -1, ns_fd, i;
+		char path[64];
+		pid_t pid;
+
+		args.pidfd = (uintptr_t)&pidfd;
+		pid = sys_clone3(&args);
+		if (pid == 0) {
+			for (i = rounds % 64; i > 0; i--)
+				syscall(__NR_getppid);
+			_exit(0);
+		}
+		if (pid < 0)
+			break;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid,
+			 variant->info.name);
+		ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		atomic_store(&r.pidfd, pidfd);
+		atomic_store(&r.ns_fd, ns_fd);
+		waitpid(pid, NULL, 0);
+		/* The namespace goes with the last of these. */
+		atomic_store(&r.ns_fd, -1);
+		if (ns_fd >= 0)
+			close(ns_fd);
+		atomic_store(&r.pidfd, -1);
+		close(pidfd);
+		rounds++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < RACE_SECONDS);
+	atomic_store(&r.stop, true);
+	pthread_join(thread, NULL);
+
+	TH_LOG("%lu namespaces, %lu calls, %lu succeeded", rounds, r.calls,
+	       r.ok);
+	EXPECT_GT(rounds, 0);
+	EXPECT_EQ(r.bad, 0) TH_LOG("unexpected errno %d", r.bad_errno);
+}
+
+/* Errors, each with its errno; nothing changes on failure. */
+
+#define EXPECT_ERRNO(call, err) do {					\
+		errno = 0;						\
+		EXPECT_EQ((call), -1);					\
+		EXPECT_EQ(errno, err) TH_LOG("%s: %s", #call, strerror(errno)); \
+	} while (0)
+
+FIXTURE(errors) {
+	int uts_fd, ipc_fd, plain_fd;
+	dev_t uts_rdev;
+	int self_uts;
+	struct holder h;
+	struct ns_devctx before;
+};
+
+FIXTURE_SETUP(errors)
+{
+	const char *why;
+
+	holder_init(&self->h);
+	self->uts_fd = -1;
+	self->ipc_fd = -1;
+	self->plain_fd = -1;
+	self->self_uts = -1;
+	why = driver_ready();
+	if (why)
+		SKIP(return, "%s", why);
+	self->uts_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->uts_fd, 0);
+	self->ipc_fd = open("/dev/test_perns_ipc", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->ipc_fd, 0);
+	self->plain_fd = open("/dev/test_perns_plain", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(self->plain_fd, 0);
+	self->uts_rdev = fd_rdev(self->uts_fd);
+	self->self_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(self->self_uts, 0);
+	ASSERT_EQ(holder_start(&self->h, &uts_info), 0);
+	ASSERT_EQ(devctx(self->h.ns_fd, self->uts_rdev, &self->before), 0);
+}
+
+FIXTURE_TEARDOWN(errors)
+{
+	struct ns_devctx after;
+
+	/* Nothing changed. */
+	if (self->h.ns_fd >= 0 &&
+	    !devctx(self->h.ns_fd, self->uts_rdev, &after)) {
+		EXPECT_EQ(after.ctx_id, self->before.ctx_id);
+		EXPECT_EQ(after.flags, self->before.flags);
+	}
+	holder_stop(&self->h);
+	close(self->self_uts);
+	close(self->plain_fd);
+	close(self->ipc_fd);
+	close(self->uts_fd);
+}
+
+TEST_F(errors, bad_flags)
+{
+	int ns = self->h.ns_fd, dev = self->uts_fd;
+
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0, 0), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0,
+				  SETDEVNS_SHARE | SETDEVNS_UNSHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0,
+				  SETDEVNS_UNSHARE | SETDEVNS_MIGRATE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0, SETDEVNS_MODES), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0,
+				  SETDEVNS_UNSHARE | 0x80000000), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0, 0x80000000), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, ns, 0, SETDEVNS_MIGRATE << 1), EINVAL);
+	/* The flags are checked first. */
+	EXPECT_ERRNO(sys_setdevns(-1, -1, 0, 0), EINVAL);
+}
+
+TEST_F(errors, bad_fds)
+{
+	int closed = dup(self->uts_fd);
+
+	ASSERT_GE(closed, 0);
+	close(closed);
+	EXPECT_ERRNO(sys_setdevns(-1, self->h.ns_fd, 0, SETDEVNS_SHARE), EBADF);
+	EXPECT_ERRNO(sys_setdevns(closed, self->h.ns_fd, 0, SETDEVNS_SHARE),
+		     EBADF);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, -1, 0, SETDEVNS_SHARE), EBADF);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, closed, 0, SETDEVNS_UNSHARE),
+		     EBADF);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, INT32_MAX, 0,
+				  SETDEVNS_SHARE), EBADF);
+}
+
+/* dev_fd must be a file of a perns device. */
+TEST_F(errors, dev_fd_not_perns)
+{
+	int ns = self->h.ns_fd, reg, null, p[2];
+
+	reg = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(reg, 0);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(null, 0);
+	ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+
+	EXPECT_ERRNO(sys_setdevns(reg, ns, 0, SETDEVNS_SHARE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(p[0], ns, 0, SETDEVNS_SHARE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(p[1], ns, 0, SETDEVNS_UNSHARE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(null, ns, 0, SETDEVNS_SHARE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(ns, ns, 0, SETDEVNS_SHARE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(self->self_uts, ns, CLONE_NEWUTS,
+				  SETDEVNS_MIGRATE), ENODEV);
+	EXPECT_ERRNO(sys_setdevns(self->h.pidfd, ns, 0, SETDEVNS_SHARE),
+		     ENODEV);
+	close(p[0]);
+	close(p[1]);
+	close(null);
+	close(reg);
+}
+
+/* ns_fd must be an nsfs file or a pidfd. */
+TEST_F(errors, ns_fd_not_ns)
+{
+	int dev = self->uts_fd, reg, null, p[2];
+
+	reg = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(reg, 0);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(null, 0);
+	ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+
+	EXPECT_ERRNO(sys_setdevns(dev, reg, 0, SETDEVNS_SHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, reg, CLONE_NEWUTS, SETDEVNS_SHARE),
+		     EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, null, 0, SETDEVNS_SHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, p[0], 0, SETDEVNS_UNSHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(dev, dev, 0, SETDEVNS_SHARE), EINVAL);
+	close(p[0]);
+	close(p[1]);
+	close(null);
+	close(reg);
+}
+
+TEST_F(errors, nstype_mismatch)
+{
+	int ns = self->h.ns_fd, pidfd = self->h.pidfd;
+
+	/* nstype against the namespace */
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, ns, CLONE_NEWIPC,
+				  SETDEVNS_SHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, ns, CLONE_NEWUSER,
+				  SETDEVNS_UNSHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, ns, -1, SETDEVNS_SHARE),
+		     EINVAL);
+	/* the device's type against the namespace */
+	EXPECT_ERRNO(sys_setdevns(self->ipc_fd, ns, 0, SETDEVNS_SHARE),
+		     EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->ipc_fd, ns, CLONE_NEWUTS,
+				  SETDEVNS_UNSHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->ipc_fd, self->self_uts, 0,
+				  SETDEVNS_MIGRATE), EINVAL);
+	/* a pidfd needs exactly one namespace type, the device's */
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, 0, SETDEVNS_SHARE),
+		     EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd,
+				  CLONE_NEWUTS | CLONE_NEWIPC, SETDEVNS_SHARE),
+		     EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWIPC,
+				  SETDEVNS_SHARE), EINVAL);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_VM,
+				  SETDEVNS_SHARE), EINVAL);
+}
+
+/* A device without unshare and migrate ops. */
+TEST_F(errors, op_not_supported)
+{
+	struct ns_devctx before, info;
+	dev_t rdev = fd_rdev(self->plain_fd);
+
+	ASSERT_EQ(devctx(self->h.ns_fd, rdev, &before), 0);
+	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.ns_fd, 0,
+				  SETDEVNS_UNSHARE), EOPNOTSUPP);
+	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.ns_fd, CLONE_NEWUTS,
+				  SETDEVNS_MIGRATE), EOPNOTSUPP);
+	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.pidfd, CLONE_NEWUTS,
+				  SETDEVNS_UNSHARE), EOPNOTSUPP);
+	ASSERT_EQ(devctx(self->h.ns_fd, rdev, &info), 0);
+	EXPECT_EQ(info.ctx_id, before.ctx_id);
+	EXPECT_EQ(info.flags, before.flags);
+	/* SHARE needs no op. */
+	EXPECT_EQ(sys_setdevns(self->plain_fd, self->h.ns_fd, 0,
+			       SETDEVNS_SHARE), 0);
+}
+
+/* Without CAP_SYS_ADMIN: uid nobody, no capabilities. */
+TEST_F(errors, unprivileged)
+{
+	unsigned int mode;
+
+	ASSERT_EQ(setgroups(0, NULL), 0);
+	ASSERT_EQ(setresgid(NOBODY, NOBODY, NOBODY), 0);
+	ASSERT_EQ(setresuid(NOBODY, NOBODY, NOBODY), 0);
+
+	for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1) {
+		EXPECT_ERRNO(sys_setdevns(self->uts_fd, self->h.ns_fd, 0, mode),
+			     EPERM);
+		EXPECT_ERRNO(sys_setdevns(self->uts_fd, self->self_uts,
+					  CLONE_NEWUTS, mode), EPERM);
+		/* may not even look at a root process's namespaces */
+		EXPECT_ERRNO(sys_setdevns(self->uts_fd, self->h.pidfd,
+					  CLONE_NEWUTS, mode), EPERM);
+	}
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * A container's root, with every capability in its own user namespace,
+ * cannot choose the contexts of that user namespace, nor take a context
+ * from the host: both need CAP_SYS_ADMIN in the host's user namespace.
+ * It can choose the contexts of the namespaces its user namespace owns.
+ */
+TEST_F(errors, container_root)
+{
+	struct ns_devctx info, host_before, host_after;
+	int user_fd, userns, utsns, uts_fd;
+	unsigned int mode;
+
+	ASSERT_EQ(devctx(self->self_uts, self->uts_rdev, &host_before), 0);
+	ASSERT_EQ(unshare(CLONE_NEWUSER), 0);
+	ASSERT_EQ(write_file("/proc/self/setgroups", "deny"), 0);
+	ASSERT_EQ(write_file("/proc/self/uid_map", "0 0 1"), 0);
+	ASSERT_EQ(write_file("/proc/self/gid_map", "0 0 1"), 0);
+
+	user_fd = open("/dev/test_perns_user", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(user_fd, 0) TH_LOG("open: %m");
+	userns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(userns, 0);
+	ASSERT_EQ(devctx(userns, fd_rdev(user_fd), &info), 0);
+	for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1)
+		EXPECT_ERRNO(sys_setdevns(user_fd, userns, CLONE_NEWUSER,
+					  mode), EPERM);
+	EXPECT_ERRNO(sys_setdevns(user_fd, userns, 0, SETDEVNS_UNSHARE),
+		     EPERM);
+
+	/* Its own uts namespace: yes, from a context it is allowed to use. */
+	ASSERT_EQ(unshare(CLONE_NEWUTS), 0);
+	utsns = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(utsns, 0);
+	uts_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(uts_fd, 0);
+	EXPECT_EQ(sys_setdevns(uts_fd, utsns, CLONE_NEWUTS,
+			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	/* ...but it cannot take the host's context away from the host. */
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, utsns, CLONE_NEWUTS,
+				  SETDEVNS_MIGRATE), EPERM);
+	/* ...nor change the host's namespaces. */
+	EXPECT_ERRNO(sys_setdevns(uts_fd, self->self_uts, 0,
+				  SETDEVNS_SHARE), EPERM);
+	ASSERT_EQ(devctx(self->self_uts, self->uts_rdev, &host_after), 0);
+	EXPECT_EQ(host_after.ctx_id, host_before.ctx_id);
+	EXPECT_EQ(host_after.flags, host_before.flags);
+
+	close(uts_fd);
+	close(utsns);
+	close(userns);
+	close(user_fd);
+}
+
+/* A pidfd of a process that has exited. */
+TEST_F(errors, pidfd_exited)
+{
+	siginfo_t si;
+	int pidfd;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	pidfd = sys_pidfd_open(pid, 0);
+	ASSERT_GE(pidfd, 0) TH_LOG("pidfd_open: %m");
+
+	/* Exited, not reaped yet. */
+	ASSERT_EQ(waitid(P_PIDFD, pidfd, &si, WEXITED | WNOWAIT), 0);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
+				  SETDEVNS_SHARE), ESRCH);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
+				  SETDEVNS_UNSHARE), ESRCH);
+	/* Reaped. */
+	ASSERT_EQ(waitid(P_PIDFD, pidfd, &si, WEXITED), 0);
+	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
+				  SETDEVNS_MIGRATE), ESRCH);
+	close(pidfd);
+}
+
+/* NS_GET_DEVCTX */
+TEST_F(errors, devctx_errors)
+{
+	struct ns_devctx info;
+	int ns = self->self_uts;
+	struct stat st;
+
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, NULL), EFAULT);
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, (void *)8), EFAULT);
+
+	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	info.size = 0;
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), EINVAL);
+	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	info.size = NS_DEVCTX_SIZE_VER0 - 1;
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), EINVAL);
+	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	info.flags = NS_DEVCTX_PRIVATE;
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), EINVAL);
+
+	/* Not a perns device. */
+	ASSERT_EQ(stat("/dev/null", &st), 0);
+	EXPECT_ERRNO(devctx(ns, st.st_rdev, &info), ENODEV);
+	EXPECT_ERRNO(devctx(ns, makedev(0, 0), &info), ENODEV);
+	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	info.dev_major = UINT32_MAX;
+	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), ENODEV);
+	/* A device of another namespace type. */
+	EXPECT_ERRNO(devctx(ns, fd_rdev(self->ipc_fd), &info), EINVAL);
+}
+
+TEST_HARNESS_MAIN
