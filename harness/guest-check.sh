@@ -1,0 +1,27 @@
+#!/bin/sh
+# Runs inside the guest for harness/check (busybox ash): every installed
+# kselftest collection, then a kmemleak scan.  The host parses the console.
+# Built-in KUnit suites have already run at boot.
+KSFT_TIMEOUT=${KSFT_TIMEOUT:-300}   # per test program: TCG + KASAN is slow
+
+echo "HARNESS-KSFT-BEGIN"
+if [ -x /ksft/run_kselftest.sh ]; then
+	for c in $(cut -d: -f1 /ksft/kselftest-list.txt | awk '!seen[$0]++'); do
+		echo "HARNESS-TEST kselftest collection $c"
+		/ksft/run_kselftest.sh -o "$KSFT_TIMEOUT" -c "$c"
+	done
+else
+	echo "harness: no /ksft/run_kselftest.sh"
+fi
+echo "HARNESS-KSFT-END"
+
+echo "HARNESS-TEST kmemleak scan"
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+else
+	echo "harness: kmemleak not available"
+fi
+echo "HARNESS-DONE"
