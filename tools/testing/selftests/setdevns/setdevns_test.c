@@ -296,7 +296,15 @@ static int holder_start(struct holder *h, const struct nstype_info *info)
 		return err;
 	}
 	if (h->pid == 0) {
-		close(sv[0]);
+		int fd;
+
+		/*
+		 * Keep only our end of the socket: a holder that kept another
+		 * holder's socket open would keep that one from seeing EOF.
+		 */
+		for (fd = 3; fd < 1024; fd++)
+			if (fd != sv[1])
+				close(fd);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		holder_main(sv[1], info->dev);
 	}
@@ -1132,6 +1140,7 @@ TEST_F(errors, devctx_errors)
 	EXPECT_ERRNO(devctx(ns, st.st_rdev, &info), ENODEV);
 	EXPECT_ERRNO(devctx(ns, makedev(0, 0), &info), ENODEV);
 	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	info.flags = 0;
 	info.dev_major = UINT32_MAX;
 	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), ENODEV);
 	/* A device of another namespace type. */
