@@ -77,13 +77,6 @@ struct perns_ns {
 
 /**
  * struct perns_operations - a perns subsystem or device
- * @list: private: entry in the namespace type's list of ops
- * @dev_list: private: entry in the list of all perns devices
- * @slot: private: the device's slot in the context tables
- * @base: private: the device's context at registration
- * @nr_contexts: private: live contexts of the device
- * @drained: private: wakes unregister_perns_device()
- * @type: private: index of the namespace type
  *
  * @init: called for every namespace of the type: the live ones at
  *	registration and each new one at creation, in process context.
@@ -117,6 +110,12 @@ struct perns_ns {
  */
 struct perns_operations {
 	/* private: */
+	/*
+	 * The lists of the type's per-namespace ops and of its devices, the
+	 * device's table slot and base context, its live contexts and what
+	 * wakes unregister_perns_device() when they are gone, and the index
+	 * of the namespace type.
+	 */
 	struct list_head list;
 	struct list_head dev_list;
 	unsigned int slot;
