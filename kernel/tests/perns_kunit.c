@@ -433,4 +433,5 @@ static struct kunit_suite perns_test_suite = {
 	.exit = pt_test_exit,
 	.test_cases = perns_test_cases,
 };
+
 kunit_test_suite(perns_test_suite);
