@@ -72,7 +72,7 @@ struct perns_type {
 	struct list_head ops;
 	struct list_head *first_device;
 	struct list_head devices;
-	spinlock_t lock;
+	spinlock_t lock;		/* namespaces, tables */
 	struct list_head namespaces;
 	struct list_head tables;
 	struct perns_ns *initial;
@@ -83,30 +83,16 @@ struct perns_type {
 	unsigned int nr_slots;
 };
 
-#define PERNS_TYPE(idx, flag, str) \
-	[idx] = { \
-		.nstype = flag, \
-		.name = str, \
-		.rwsem = __RWSEM_INITIALIZER(perns_types[idx].rwsem), \
-		.ops = LIST_HEAD_INIT(perns_types[idx].ops), \
-		.first_device = &perns_types[idx].ops, \
-		.devices = LIST_HEAD_INIT(perns_types[idx].devices), \
-		.lock = __SPIN_LOCK_UNLOCKED(perns_types[idx].lock), \
-		.namespaces = LIST_HEAD_INIT(perns_types[idx].namespaces), \
-		.tables = LIST_HEAD_INIT(perns_types[idx].tables), \
-		.gen_ids = IDA_INIT(perns_types[idx].gen_ids), \
-		.slots = IDA_INIT(perns_types[idx].slots), \
-	}
-
+/* The rest is set up by perns_init(), before any namespace is created. */
 static struct perns_type perns_types[PERNS_NR_TYPES] = {
-	PERNS_TYPE(PERNS_USER, CLONE_NEWUSER, "user"),
-	PERNS_TYPE(PERNS_UTS, CLONE_NEWUTS, "uts"),
-	PERNS_TYPE(PERNS_IPC, CLONE_NEWIPC, "ipc"),
-	PERNS_TYPE(PERNS_PID, CLONE_NEWPID, "pid"),
-	PERNS_TYPE(PERNS_NET, CLONE_NEWNET, "net"),
-	PERNS_TYPE(PERNS_MNT, CLONE_NEWNS, "mnt"),
-	PERNS_TYPE(PERNS_CGROUP, CLONE_NEWCGROUP, "cgroup"),
-	PERNS_TYPE(PERNS_TIME, CLONE_NEWTIME, "time"),
+	[PERNS_USER]	= { .nstype = CLONE_NEWUSER,	.name = "user" },
+	[PERNS_UTS]	= { .nstype = CLONE_NEWUTS,	.name = "uts" },
+	[PERNS_IPC]	= { .nstype = CLONE_NEWIPC,	.name = "ipc" },
+	[PERNS_PID]	= { .nstype = CLONE_NEWPID,	.name = "pid" },
+	[PERNS_NET]	= { .nstype = CLONE_NEWNET,	.name = "net" },
+	[PERNS_MNT]	= { .nstype = CLONE_NEWNS,	.name = "mnt" },
+	[PERNS_CGROUP]	= { .nstype = CLONE_NEWCGROUP,	.name = "cgroup" },
+	[PERNS_TIME]	= { .nstype = CLONE_NEWTIME,	.name = "time" },
 };
 
 static DEFINE_MUTEX(perns_mutex);
@@ -604,6 +590,9 @@ int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
 	struct perns_ns *pns;
 	int idx;
 
+	/* Nothing creates namespaces before perns_init(); be safe if so. */
+	if (unlikely(!perns_wq))
+		return 0;
 	idx = perns_type_index(ns->ops->type);
 	if (WARN_ON_ONCE(idx < 0))
 		return idx;
@@ -1460,6 +1449,20 @@ static int __init perns_init(void)
 	perns_wq = alloc_workqueue("perns", WQ_UNBOUND, 0);
 	if (!perns_wq)
 		panic("perns: cannot allocate the workqueue\n");
+
+	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
+		struct perns_type *type = &perns_types[idx];
+
+		init_rwsem(&type->rwsem);
+		INIT_LIST_HEAD(&type->ops);
+		type->first_device = &type->ops;
+		INIT_LIST_HEAD(&type->devices);
+		spin_lock_init(&type->lock);
+		INIT_LIST_HEAD(&type->namespaces);
+		INIT_LIST_HEAD(&type->tables);
+		ida_init(&type->gen_ids);
+		ida_init(&type->slots);
+	}
 
 	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
 		struct ns_common *ns = perns_initial_ns(idx);

@@ -60,7 +60,7 @@ TEST_F_TIMEOUT(module, unload_with_private_context, 90)
 	dev = valarm_open(O_RDWR);
 	ASSERT_LE(0, dev);
 	r = ct_start(c, dev, NULL);
-	if (r == -ENOSYS)
+	if (r && !have_setdevns())
 		SKIP(return, "setdevns() not implemented");
 	ASSERT_EQ(0, r);
 

@@ -188,7 +188,7 @@ TEST_F_TIMEOUT(replay, android_4x, 60)
 		/* Make the namespace private first, then run in it */
 		self->ct.run = replay;
 		r = ct_start(&self->ct, self->dev, NULL);
-		if (r == -ENOSYS)
+		if (r && !have_setdevns())
 			SKIP(return, "setdevns() not implemented");
 		ASSERT_EQ(0, r);
 		pid = self->ct.pid;

@@ -197,12 +197,31 @@ static inline int write_file(const char *path, const char *buf)
 	return n == (ssize_t)strlen(buf) ? 0 : -1;
 }
 
+/* Whether this process may create a user namespace. */
+static inline bool have_userns(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) ? 1 : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Whether the kernel has setdevns(): it rejects a zero mode with EINVAL. */
+static inline bool have_setdevns(void)
+{
+	return syscall(__NR_setdevns, -1, -1, 0, 0) < 0 && errno == EINVAL;
+}
+
 /*
  * Starts a container: a child in a new user namespace (or, with @join, in
  * the user namespace of the container @join) whose root is mapped to
  * root. With @dev_fd >= 0, the namespace is first made private with
  * setdevns(@dev_fd, ..., SETDEVNS_UNSHARE). The child opens files only
- * after that. Returns 0 or -errno (-ENOSYS: no setdevns()).
+ * after that. Returns 0 or -errno.
  */
 static inline int ct_start(struct container *c, int dev_fd,
 			   struct container *join)
