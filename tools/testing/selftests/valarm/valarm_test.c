@@ -321,10 +321,10 @@ static struct container *ct_at(struct container *ct, int i)
  * Starts container @i in a new user namespace, private unless @shared, or
  * (@shared) in the user namespace of container @join.
  */
-static int ct_begin(FIXTURE_DATA(ns) *self, int i, bool shared, int join)
+static int ct_begin(struct container *ct, int dev, int i, bool shared,
+		    int join)
 {
-	return ct_start(&self->ct[i], shared ? -1 : self->dev,
-			ct_at(self->ct, join));
+	return ct_start(&ct[i], shared ? -1 : dev, ct_at(ct, join));
 }
 
 /* Sets a container's clock on a new file and acks the TIME_CHANGE */
@@ -359,9 +359,9 @@ TEST_F(ns, two_containers)
 	int64_t host1, t;
 	int a, b, c;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
-	ASSERT_EQ(0, ct_begin(self, 1, false, -1));
-	ASSERT_EQ(0, ct_begin(self, 2, true, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 1, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 2, true, -1));
 	a = ct_set_clock(&self->ct[0], future_date);
 	ASSERT_LE(0, a);
 	b = ct_set_clock(&self->ct[1], Y1999_DEC);
@@ -388,7 +388,7 @@ TEST_F(ns, shared_container_set_rtc)
 	int s;
 
 	/* A container sharing the host's context is not privileged there */
-	ASSERT_EQ(0, ct_begin(self, 0, true, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, true, -1));
 	s = ct_open(&self->ct[0], O_RDWR);
 	ASSERT_LE(0, s);
 	EXPECT_EQ(-1, ct_ioctl(&self->ct[0], s, ANDROID_ALARM_SET_RTC, &ts));
@@ -403,7 +403,7 @@ TEST_F(ns, rtc_alarm_years_ahead)
 	long ret;
 	int s;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	s = ct_set_clock(c, ahead);
 	ASSERT_LE(0, s);
 
@@ -446,7 +446,7 @@ TEST_F(ns, set_rtc_rearms)
 	long ret;
 	int s;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	s = ct_set_clock(c, Y1999_DEC);
 	ASSERT_LE(0, s);
 	ts.tv_sec = Y1999_DEC + 3600;
@@ -471,9 +471,9 @@ TEST_F(ns, time_change_is_per_context)
 	struct ct_msg ma, mb;
 	int sa, sa2, sb;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
-	ASSERT_EQ(0, ct_begin(self, 1, true, 0));		/* joins a's user namespace */
-	ASSERT_EQ(0, ct_begin(self, 2, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 1, true, 0));		/* joins a's user namespace */
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 2, false, -1));
 	sa = ct_open(a, O_RDWR);
 	sb = ct_open(b, O_RDWR);
 	ASSERT_LE(0, sa);
@@ -507,7 +507,7 @@ TEST_F(ns, host_clock_step)
 	struct ct_msg m;
 	int sb;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	sb = ct_set_clock(b, Y1999_DEC);
 	ASSERT_LE(0, sb);
 	ASSERT_EQ(0, ct_ioctl_async(b, sb, ANDROID_ALARM_WAIT));
@@ -524,7 +524,7 @@ TEST_F(ns, writer_per_context)
 	struct timespec ts = ns_ts(clock_ns(CLOCK_MONOTONIC) + 3600 * NSEC);
 	int s;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	ASSERT_EQ(0, ioctl(self->dev,
 			   ANDROID_ALARM_SET(ANDROID_ALARM_SYSTEMTIME), &ts));
 	s = ct_open(&self->ct[0], O_RDWR);
@@ -545,7 +545,7 @@ TEST_F(ns, y2038_sizes)
 	int64_t sec = Y2040;
 	int s;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	s = ct_open(c, O_RDWR);
 	ASSERT_LE(0, s);
 	ASSERT_EQ(0, ct_ioctl_raw(c, s, VA_IOW(5, 0, 16), 16, &sec));
@@ -576,7 +576,7 @@ TEST_F(ns, wakeup_alarms_fire)
 	struct timespec ts;
 	int s, i, pass;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	s = ct_set_clock(c, Y1999_DEC);
 	ASSERT_LE(0, s);
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", c->pid);
@@ -603,7 +603,7 @@ TEST_F(ns, wake_grant)
 	char path[64];
 	int ro, pid, status;
 
-	ASSERT_EQ(0, ct_begin(self, 0, false, -1));
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", self->ct[0].pid);
 	g.userns_fd = open(path, O_RDONLY);
 	ASSERT_LE(0, g.userns_fd);
