@@ -66,7 +66,7 @@ arm64_cross() {
 		mkdir -p "$d"
 		(cd "$d" && rm -f gcc-12-aarch64-linux-gnu_*.deb && apt-get download gcc-12-aarch64-linux-gnu) >"$d/download.log" 2>&1 ||
 			{ cat "$d/download.log" >&2; return 1; }
-		rm -rf "$d/root" "$d/bin"
+		rm -rf "${d:?}/root" "${d:?}/bin"
 		dpkg-deb -x "$(find "$d" -maxdepth 1 -name 'gcc-12-aarch64-linux-gnu_*.deb' | head -n1)" "$d/root" || return 1
 		for f in "$g"/*; do
 			[[ -e $d/root$g/${f##*/} ]] || ln -s "$f" "$d/root$g/"

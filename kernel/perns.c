@@ -100,7 +100,7 @@ static DEFINE_SPINLOCK(perns_ns_lock);
 static atomic64_t perns_ctx_ids = ATOMIC64_INIT(0);
 
 /* Shared by every namespace of a type without subsystem data. */
-static struct perns_generic perns_empty_gen = { .len = 0 };
+static struct perns_gen perns_empty_gen = { .len = 0 };
 
 static LLIST_HEAD(perns_free_list);
 static void perns_free_work(struct work_struct *work);
@@ -381,9 +381,9 @@ EXPORT_SYMBOL_GPL(perns_context_is_initial);
 
 /* Namespaces */
 
-static struct perns_generic *perns_gen_alloc(unsigned int len)
+static struct perns_gen *perns_gen_alloc(unsigned int len)
 {
-	struct perns_generic *gen;
+	struct perns_gen *gen;
 
 	if (!len)
 		return &perns_empty_gen;
@@ -393,7 +393,7 @@ static struct perns_generic *perns_gen_alloc(unsigned int len)
 	return gen;
 }
 
-static void perns_gen_free(struct perns_generic *gen)
+static void perns_gen_free(struct perns_gen *gen)
 {
 	if (gen && gen != &perns_empty_gen)
 		kfree_rcu(gen, rcu);
@@ -419,7 +419,7 @@ static void perns_ns_put(struct perns_ns *pns)
 /* Runs @ops' per-namespace part for @pns. */
 static int perns_ops_init(struct perns_operations *ops, struct perns_ns *pns)
 {
-	struct perns_generic *gen = rcu_dereference_protected(pns->gen, 1);
+	struct perns_gen *gen = rcu_dereference_protected(pns->gen, 1);
 	int err;
 
 	if (ops->size) {
@@ -439,7 +439,7 @@ static int perns_ops_init(struct perns_operations *ops, struct perns_ns *pns)
 
 static void perns_ops_exit(struct perns_operations *ops, struct perns_ns *pns)
 {
-	struct perns_generic *gen = rcu_dereference_protected(pns->gen, 1);
+	struct perns_gen *gen = rcu_dereference_protected(pns->gen, 1);
 
 	if (ops->exit)
 		ops->exit(pns);
@@ -676,7 +676,7 @@ static int perns_gen_grow(struct perns_type *type, unsigned int id)
 	if (id < type->gen_len)
 		return 0;
 	list_for_each_entry(pns, &type->namespaces, list) {
-		struct perns_generic *old, *gen;
+		struct perns_gen *old, *gen;
 
 		old = rcu_dereference_protected(pns->gen, 1);
 		if (id < old->len)

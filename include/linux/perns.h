@@ -36,12 +36,12 @@ enum perns_type_index {
 };
 
 /**
- * struct perns_generic - per-namespace pointers of the perns subsystems
+ * struct perns_gen - per-namespace pointers of the perns subsystems
  * @len: number of slots in @ptr
  * @rcu: frees a replaced array after a grace period
  * @ptr: one pointer per registered ops with a non-zero @size, by @id
  */
-struct perns_generic {
+struct perns_gen {
 	unsigned int len;
 	struct rcu_head rcu;
 	void *ptr[] __counted_by(len);
@@ -63,7 +63,7 @@ struct perns_generic {
 struct perns_ns {
 	struct ns_common *ns;
 	unsigned int type;
-	struct perns_generic __rcu *gen;
+	struct perns_gen __rcu *gen;
 	struct perns_table __rcu *table;
 	struct perns_ns *origin;
 	refcount_t refs;
@@ -194,7 +194,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops);
  */
 static inline void *perns_generic(const struct ns_common *ns, unsigned int id)
 {
-	struct perns_generic *gen;
+	struct perns_gen *gen;
 	void *ptr;
 
 	rcu_read_lock();

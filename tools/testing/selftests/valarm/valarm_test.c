@@ -472,7 +472,8 @@ TEST_F(ns, time_change_is_per_context)
 	int sa, sa2, sb;
 
 	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
-	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 1, true, 0));		/* joins a's user namespace */
+	/* b joins a's user namespace */
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 1, true, 0));
 	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 2, false, -1));
 	sa = ct_open(a, O_RDWR);
 	sb = ct_open(b, O_RDWR);
