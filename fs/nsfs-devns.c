@@ -24,15 +24,8 @@
 #include <linux/sched/task.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
-#include <linux/user_namespace.h>
 
 #define SETDEVNS_MODES	(SETDEVNS_SHARE | SETDEVNS_UNSHARE | SETDEVNS_MIGRATE)
-
-static void devns_put(struct ns_common *ns)
-{
-	if (ns->ops)
-		ns->ops->put(ns);
-}
 
 /* The namespace of type @nstype of the process behind a pidfd. */
 static struct ns_common *devns_from_pidfd(struct pid *pid, int nstype)
@@ -85,14 +78,6 @@ static struct ns_common *devns_get_ns(int fd, int nstype)
 	return devns_from_pidfd(pid, nstype);
 }
 
-/* CAP_SYS_ADMIN over @ns: in the user namespace owning it. */
-static bool devns_capable(struct ns_common *ns)
-{
-	struct user_namespace *owner = ns->ops->owner(ns);
-
-	return owner ? ns_capable(owner, CAP_SYS_ADMIN) : capable(CAP_SYS_ADMIN);
-}
-
 static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 {
 	struct perns_operations *ops;
@@ -123,11 +108,11 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 	    (flags == SETDEVNS_MIGRATE && !ops->migrate))
 		goto out;
 	err = -EPERM;
-	if (!devns_capable(ns))
+	if (!perns_ns_capable(ns, CAP_SYS_ADMIN))
 		goto out;
 	err = perns_change_context(src, ns, flags);
 out:
-	devns_put(ns);
+	perns_put_ns(ns);
 	return err;
 }
 

@@ -22,8 +22,9 @@
  * Locking
  *
  *  - perns_mutex serialises registration, unregistration, setdevns() and
- *    the release of a dead namespace's tables. It protects ctx->owner,
- *    pns->owned, pns->table updates and the device list.
+ *    the release of a dead namespace's tables. It protects pns->owned,
+ *    pns->table updates and the device lists, and ctx->owner, which is
+ *    written under it and may be read without it only to be compared.
  *  - type->rwsem: taken for reading by namespace creation and by the exit
  *    work, for writing by (un)registration; protects type->ops, the generic
  *    arrays and type->gen_len. Nests inside perns_mutex.
@@ -40,6 +41,7 @@
 #include <linux/init.h>
 #include <linux/ipc_namespace.h>
 #include <linux/kdev_t.h>
+#include <linux/miscdevice.h>
 #include <linux/nsproxy.h>
 #include <linux/perns.h>
 #include <linux/pid_namespace.h>
@@ -106,6 +108,10 @@ static LLIST_HEAD(perns_free_list);
 static void perns_free_work(struct work_struct *work);
 static DECLARE_WORK(perns_free_wk, perns_free_work);
 static struct workqueue_struct *perns_wq;
+
+#define for_each_perns_device(type, ops)					\
+	for (type = perns_types; type < perns_types + PERNS_NR_TYPES; type++) \
+		list_for_each_entry(ops, &type->devices, dev_list)
 
 static int perns_type_index(int nstype)
 {
@@ -194,10 +200,11 @@ void perns_context_put(struct perns_context *ctx)
 }
 EXPORT_SYMBOL_GPL(perns_context_put);
 
+/* The __ variants are for contexts and namespaces nobody else can reach. */
 static void __perns_context_own(struct perns_context *ctx,
 				struct perns_ns *pns)
 {
-	ctx->owner = pns;
+	WRITE_ONCE(ctx->owner, pns);
 	list_move(&ctx->owner_node, &pns->owned);
 }
 
@@ -207,11 +214,16 @@ static void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
 	__perns_context_own(ctx, pns);
 }
 
+static void __perns_context_disown(struct perns_context *ctx)
+{
+	WRITE_ONCE(ctx->owner, NULL);
+	list_del_init(&ctx->owner_node);
+}
+
 static void perns_context_disown(struct perns_context *ctx)
 {
 	lockdep_assert_held(&perns_mutex);
-	ctx->owner = NULL;
-	list_del_init(&ctx->owner_node);
+	__perns_context_disown(ctx);
 }
 
 /* Tables */
@@ -316,7 +328,7 @@ static struct perns_context *perns_lookup(struct perns_operations *ops,
  *
  * Context: any context that may later drop the reference (process context).
  * Return: a new reference to the context, or %NULL if @ns is not a
- * namespace of the device's type.
+ * namespace of the device's type or the device is not registered.
  */
 struct perns_context *perns_context_get(struct perns_operations *ops,
 					struct ns_common *ns)
@@ -324,6 +336,9 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 	struct perns_ns *pns = ns->perns;
 	struct perns_context *ctx;
 
+	/* Pairs with register_perns_device(): @ops is not live before. */
+	if (!smp_load_acquire(&ops->base))
+		return NULL;
 	if (!pns || pns->type != ops->type)
 		return NULL;
 	rcu_read_lock();
@@ -335,27 +350,39 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 }
 EXPORT_SYMBOL_GPL(perns_context_get);
 
+/*
+ * A reference to @pns' namespace, or NULL if there is no @pns or its
+ * namespace is dying. The caller keeps @pns alive (perns_mutex).
+ */
+static struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
+{
+	struct ns_common *ns;
+	unsigned long flags;
+
+	if (!pns)
+		return NULL;
+	spin_lock_irqsave(&perns_ns_lock, flags);
+	ns = pns->ns;
+	if (ns && !refcount_inc_not_zero(&ns->count))
+		ns = NULL;
+	spin_unlock_irqrestore(&perns_ns_lock, flags);
+	return ns;
+}
+
 /**
  * perns_context_owner() - the namespace that owns a context
  * @ctx: the context
  *
  * Context: process context; takes perns_mutex.
  * Return: a reference to the owning namespace, to be dropped with
- * ``ns->ops->put(ns)``, or %NULL if no namespace owns @ctx any longer.
+ * perns_put_ns(), or %NULL if no namespace owns @ctx any longer.
  */
 struct ns_common *perns_context_owner(struct perns_context *ctx)
 {
-	struct ns_common *ns = NULL;
-	unsigned long flags;
+	struct ns_common *ns;
 
 	mutex_lock(&perns_mutex);
-	if (ctx->owner) {
-		spin_lock_irqsave(&perns_ns_lock, flags);
-		ns = ctx->owner->ns;
-		if (ns && !refcount_inc_not_zero(&ns->count))
-			ns = NULL;
-		spin_unlock_irqrestore(&perns_ns_lock, flags);
-	}
+	ns = perns_ns_get_ns(ctx->owner);
 	mutex_unlock(&perns_mutex);
 	return ns;
 }
@@ -365,17 +392,13 @@ EXPORT_SYMBOL_GPL(perns_context_owner);
  * perns_context_is_initial() - whether the initial namespace owns a context
  * @ctx: the context
  *
- * Context: process context; takes perns_mutex.
+ * Context: any; takes no lock. The answer may change right after, when
+ * setdevns() moves @ctx.
  * Return: true if the initial namespace of the device's type owns @ctx.
  */
 bool perns_context_is_initial(struct perns_context *ctx)
 {
-	bool initial;
-
-	mutex_lock(&perns_mutex);
-	initial = ctx->owner && ctx->owner == perns_types[ctx->ops->type].initial;
-	mutex_unlock(&perns_mutex);
-	return initial;
+	return READ_ONCE(ctx->owner) == perns_types[ctx->ops->type].initial;
 }
 EXPORT_SYMBOL_GPL(perns_context_is_initial);
 
@@ -458,10 +481,8 @@ static void perns_ns_disown_all(struct perns_ns *pns)
 {
 	struct perns_context *ctx, *tmp;
 
-	list_for_each_entry_safe(ctx, tmp, &pns->owned, owner_node) {
-		ctx->owner = NULL;
-		list_del_init(&ctx->owner_node);
-	}
+	list_for_each_entry_safe(ctx, tmp, &pns->owned, owner_node)
+		__perns_context_disown(ctx);
 }
 
 /* Gives @pns a fresh context of every private-by-default device. */
@@ -932,7 +953,6 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 		goto out_slot;
 	}
 	perns_context_own(base, type->initial);
-	WRITE_ONCE(ops->base, base);
 
 	if (ops->flags & PERNS_CTX_PRIVATE) {
 		err = perns_private_contexts(type, ops);
@@ -949,15 +969,16 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	list_add_tail(&ops->dev_list, &type->devices);
 	if (ops->flags & PERNS_CTX_PRIVATE)
 		type->nr_private++;
+	/* Published last: files can be bound from here on. */
+	smp_store_release(&ops->base, base);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 	return 0;
 
 out_private:
 	perns_clear_slots(type, ops, &release);
-	perns_context_disown(ops->base);
-	list_add(&ops->base->owner_node, &release);
-	WRITE_ONCE(ops->base, NULL);
+	perns_context_disown(base);
+	list_add(&base->owner_node, &release);
 	ida_free(&type->slots, ops->slot);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
@@ -1004,6 +1025,9 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 		mutex_unlock(&perns_mutex);
 		return;
 	}
+	/* No new file binds from here on. */
+	base = ops->base;
+	WRITE_ONCE(ops->base, NULL);
 	list_del_init(&ops->dev_list);
 	if (ops->flags & PERNS_CTX_PRIVATE)
 		type->nr_private--;
@@ -1014,8 +1038,6 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 			type->first_device = ops->list.next;
 		perns_unregister_ops(type, ops);
 	}
-	base = ops->base;
-	WRITE_ONCE(ops->base, NULL);
 	if (base->owner)
 		perns_context_disown(base);
 	ida_free(&type->slots, ops->slot);
@@ -1032,6 +1054,55 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 }
 EXPORT_SYMBOL_GPL(unregister_perns_device);
 
+/**
+ * register_perns_misc_device() - register a misc device with perns
+ * @nstype: the namespace type, a CLONE_NEW* flag
+ * @ops: the device's perns operations; its @fops, @devt and @count are
+ *	set from @misc, and @name too if it is not set
+ * @misc: the misc device, registered here
+ *
+ * Opens that come before the registration with perns is complete fail
+ * with -ENODEV in perns_file_open().
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the error of misc_register() or register_perns_device().
+ */
+int register_perns_misc_device(int nstype, struct perns_operations *ops,
+			       struct miscdevice *misc)
+{
+	int err;
+
+	err = misc_register(misc);
+	if (err)
+		return err;
+	ops->fops = misc->fops;
+	ops->devt = MKDEV(MISC_MAJOR, misc->minor);
+	ops->count = 1;
+	if (!ops->name)
+		ops->name = misc->name;
+	err = register_perns_device(nstype, ops);
+	if (err)
+		misc_deregister(misc);
+	return err;
+}
+EXPORT_SYMBOL_GPL(register_perns_misc_device);
+
+/**
+ * unregister_perns_misc_device() - undo register_perns_misc_device()
+ * @nstype: the namespace type it was registered for
+ * @ops: the device's perns operations
+ * @misc: the misc device
+ *
+ * Context: process context; may sleep.
+ */
+void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
+				  struct miscdevice *misc)
+{
+	misc_deregister(misc);
+	unregister_perns_device(nstype, ops);
+}
+EXPORT_SYMBOL_GPL(unregister_perns_misc_device);
+
 /* Files */
 
 /**
@@ -1039,9 +1110,8 @@ EXPORT_SYMBOL_GPL(unregister_perns_device);
  * @task: the task
  * @nstype: a CLONE_NEW* flag
  *
- * Return: a reference to the namespace, to be dropped with
- * ``ns->ops->put(ns)`` when ``ns->ops`` is set, or %NULL if @task has
- * exited or @nstype is unknown.
+ * Return: a reference to the namespace, to be dropped with perns_put_ns(),
+ * or %NULL if @task has exited or @nstype is unknown.
  */
 struct ns_common *perns_task_ns(struct task_struct *task, int nstype)
 {
@@ -1101,10 +1171,33 @@ struct ns_common *perns_task_ns(struct task_struct *task, int nstype)
 	return ops->get(task);
 }
 
-static void perns_put_ns(struct ns_common *ns)
+/**
+ * perns_put_ns() - drop a namespace reference taken by perns
+ * @ns: from perns_task_ns() or perns_context_owner()
+ *
+ * The initial namespace of a type the kernel was built without has no
+ * operations and needs no reference.
+ */
+void perns_put_ns(struct ns_common *ns)
 {
 	if (ns->ops)
 		ns->ops->put(ns);
+}
+EXPORT_SYMBOL_GPL(perns_put_ns);
+
+/**
+ * perns_ns_capable() - a capability over a namespace
+ * @ns: the namespace
+ * @cap: the capability
+ *
+ * Return: whether the caller has @cap in the user namespace owning @ns (for
+ * a user namespace, its parent), or globally for the initial user namespace.
+ */
+bool perns_ns_capable(struct ns_common *ns, int cap)
+{
+	struct user_namespace *owner = ns->ops->owner(ns);
+
+	return owner ? ns_capable(owner, cap) : capable(cap);
 }
 
 /**
@@ -1117,13 +1210,17 @@ static void perns_put_ns(struct ns_common *ns)
  * perns_file_context().
  *
  * Context: process context, from the device's open method.
- * Return: 0, or -ENODEV if the device is not registered.
+ * Return: 0, or -ENODEV if the device is not registered (yet or any more),
+ * so a driver may create its character device before registering.
  */
 int perns_file_open(struct file *file, struct perns_operations *ops)
 {
 	struct perns_context *ctx;
 	struct ns_common *ns;
 
+	/* An open racing with registration or unregistration. */
+	if (!smp_load_acquire(&ops->base))
+		return -ENODEV;
 	ns = perns_task_ns(current, perns_types[ops->type].nstype);
 	if (!ns)
 		return -ENODEV;
@@ -1162,19 +1259,16 @@ struct perns_operations *perns_file_device(struct file *file)
 {
 	struct perns_operations *ops, *found = NULL;
 	struct inode *inode = file_inode(file);
-
-	unsigned int idx;
+	struct perns_type *type;
 
 	if (!S_ISCHR(inode->i_mode) || !file->private_data)
 		return NULL;
 	mutex_lock(&perns_mutex);
-	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
-		list_for_each_entry(ops, &perns_types[idx].devices, dev_list) {
-			if (ops->fops && ops->fops == file->f_op &&
-			    perns_file_context(file)->ops == ops)
-				found = ops;
-		}
-	}
+	/* Only a file of a perns device has a context in private_data. */
+	for_each_perns_device(type, ops)
+		if (ops->fops && ops->fops == file->f_op &&
+		    perns_file_context(file)->ops == ops)
+			found = ops;
 	mutex_unlock(&perns_mutex);
 	return found;
 }
@@ -1213,24 +1307,15 @@ static struct perns_table *perns_ns_set(struct perns_ns *pns,
 	return rcu_replace_pointer(pns->table, t, lockdep_is_held(&perns_mutex));
 }
 
+/* CAP_SYS_ADMIN over @from's namespace, or globally if it is gone. */
 static int perns_migrate_allowed(struct perns_ns *from)
 {
-	struct ns_common *ns = NULL;
-	struct user_namespace *owner;
-	unsigned long flags;
+	struct ns_common *ns = perns_ns_get_ns(from);
 	bool ok;
 
-	if (from) {
-		spin_lock_irqsave(&perns_ns_lock, flags);
-		ns = from->ns;
-		if (ns && !refcount_inc_not_zero(&ns->count))
-			ns = NULL;
-		spin_unlock_irqrestore(&perns_ns_lock, flags);
-	}
 	if (!ns)
 		return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
-	owner = ns->ops->owner(ns);
-	ok = owner ? ns_capable(owner, CAP_SYS_ADMIN) : capable(CAP_SYS_ADMIN);
+	ok = perns_ns_capable(ns, CAP_SYS_ADMIN);
 	perns_put_ns(ns);
 	return ok ? 0 : -EPERM;
 }
@@ -1241,13 +1326,14 @@ static int perns_migrate_allowed(struct perns_ns *from)
  * @target: the namespace to change, held by the caller
  * @mode: %SETDEVNS_SHARE, %SETDEVNS_UNSHARE or %SETDEVNS_MIGRATE
  *
- * The caller checked @mode, the types and the caller's privileges over
- * @target. For %SETDEVNS_MIGRATE this checks the caller's privileges over
- * the namespace owning @src.
+ * The caller checked @mode, that @target is of the device's type, that the
+ * device has the op @mode needs, and the caller's privileges over @target.
+ * For %SETDEVNS_MIGRATE this checks the caller's privileges over the
+ * namespace owning @src, which only perns_mutex keeps stable.
  *
  * Context: process context; may sleep.
- * Return: 0, -EOPNOTSUPP if the device lacks the op, -EPERM, -ENOMEM, or
- * the op's error; on error nothing changed.
+ * Return: 0, -ENODEV if the device went away, -EPERM, -ENOMEM, or the
+ * op's error; on error nothing changed.
  */
 int perns_change_context(struct perns_context *src, struct ns_common *target,
 			 unsigned int mode)
@@ -1258,13 +1344,6 @@ int perns_change_context(struct perns_context *src, struct ns_common *target,
 	struct perns_ns *pns = target->perns, *from;
 	bool fresh = false;
 	int err;
-
-	if (mode == SETDEVNS_UNSHARE && !ops->unshare)
-		return -EOPNOTSUPP;
-	if (mode == SETDEVNS_MIGRATE && !ops->migrate)
-		return -EOPNOTSUPP;
-	if (!pns || pns->type != ops->type)
-		return -EINVAL;
 
 	mutex_lock(&perns_mutex);
 	err = -ENODEV;
@@ -1363,17 +1442,14 @@ int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,
 {
 	struct perns_operations *ops, *found = NULL;
 	struct perns_context *ctx;
-	unsigned int idx;
+	struct perns_type *type;
 	int err = -ENODEV;
 
 	mutex_lock(&perns_mutex);
-	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
-		list_for_each_entry(ops, &perns_types[idx].devices, dev_list) {
-			if (ops->count && devt >= ops->devt &&
-			    devt - ops->devt < ops->count)
-				found = ops;
-		}
-	}
+	for_each_perns_device(type, ops)
+		if (ops->count && devt >= ops->devt &&
+		    devt - ops->devt < ops->count)
+			found = ops;
 	if (found) {
 		err = -EINVAL;
 		if (ns->perns && ns->perns->type == found->type) {
@@ -1393,20 +1469,15 @@ static int perns_devices_show(struct seq_file *m, void *v)
 {
 	struct perns_operations *ops;
 
-	unsigned int idx;
+	struct perns_type *type;
 
 	seq_puts(m, "type\tdevice\tcount\tmode\tname\n");
 	mutex_lock(&perns_mutex);
-	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
-		list_for_each_entry(ops, &perns_types[idx].devices, dev_list)
-			seq_printf(m, "%s\t%u:%u\t%u\t%s\t%s\n",
-				   perns_types[idx].name,
-				   MAJOR(ops->devt), MINOR(ops->devt),
-				   ops->count,
-				   ops->flags & PERNS_CTX_PRIVATE ?
-				   "private" : "shared",
-				   ops->name ?: "");
-	}
+	for_each_perns_device(type, ops)
+		seq_printf(m, "%s\t%u:%u\t%u\t%s\t%s\n", type->name,
+			   MAJOR(ops->devt), MINOR(ops->devt), ops->count,
+			   ops->flags & PERNS_CTX_PRIVATE ? "private" : "shared",
+			   ops->name ?: "");
 	mutex_unlock(&perns_mutex);
 	return 0;
 }

@@ -49,13 +49,11 @@ struct test_perns_ctx {
  * @misc: the misc device
  * @ops: the perns device
  * @nstype: the namespace type, a CLONE_NEW* flag
- * @live: set once @ops is registered, so that open() never binds early
  */
 struct test_perns_dev {
 	struct miscdevice misc;
 	struct perns_operations ops;
 	int nstype;
-	bool live;
 };
 
 static struct test_perns_ctx *test_perns_priv(const struct perns_context *ctx)
@@ -92,9 +90,6 @@ static int test_perns_open(struct inode *inode, struct file *file)
 	struct test_perns_dev *dev = container_of(misc, struct test_perns_dev,
 						  misc);
 
-	/* Pairs with the smp_store_release() in test_perns_add(). */
-	if (!smp_load_acquire(&dev->live))
-		return -ENODEV;
 	return perns_file_open(file, &dev->ops);
 }
 
@@ -171,29 +166,12 @@ static struct perns_operations *test_perns_dummies;
 
 static int test_perns_add(struct test_perns_dev *dev)
 {
-	int err;
-
-	err = misc_register(&dev->misc);
-	if (err)
-		return err;
-	dev->ops.name = dev->misc.name;
-	dev->ops.devt = MKDEV(MISC_MAJOR, dev->misc.minor);
-	dev->ops.fops = &test_perns_fops;
-	err = register_perns_device(dev->nstype, &dev->ops);
-	if (err) {
-		misc_deregister(&dev->misc);
-		return err;
-	}
-	/* Pairs with the smp_load_acquire() in test_perns_open(). */
-	smp_store_release(&dev->live, true);
-	return 0;
+	return register_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
 }
 
 static void test_perns_del(struct test_perns_dev *dev)
 {
-	misc_deregister(&dev->misc);
-	WRITE_ONCE(dev->live, false);
-	unregister_perns_device(dev->nstype, &dev->ops);
+	unregister_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
 }
 
 static void test_perns_del_dummies(unsigned int nr)

@@ -18,6 +18,7 @@
 #include <linux/types.h>
 #include <uapi/linux/perns.h>
 
+struct miscdevice;
 struct perns_context;
 struct perns_table;
 struct task_struct;
@@ -114,7 +115,8 @@ struct perns_operations {
 	 * The lists of the type's per-namespace ops and of its devices, the
 	 * device's table slot and base context, its live contexts and what
 	 * wakes unregister_perns_device() when they are gone, and the index
-	 * of the namespace type.
+	 * of the namespace type. @base is published last at registration and
+	 * cleared first at unregistration: a device is live while it is set.
 	 */
 	struct list_head list;
 	struct list_head dev_list;
@@ -149,8 +151,9 @@ struct perns_operations {
  * @refs: one per namespace table slot and per bound file
  * @id: unique for the life of the system, never reused
  * @ops: the device
- * @owner: the namespace owning the context, or %NULL; protected by
- *	perns_mutex, see perns_context_owner()
+ * @owner: the namespace owning the context, or %NULL; written under
+ *	perns_mutex, read under it to be followed (perns_context_owner())
+ *	and with READ_ONCE() only to be compared
  * @owner_node: entry in @owner's list of owned contexts
  * @rcu: the context is freed after a grace period
  * @priv: the driver's data, @ops->ctx_size bytes
@@ -183,6 +186,10 @@ int register_perns_subsys(int nstype, struct perns_operations *ops);
 void unregister_perns_subsys(int nstype, struct perns_operations *ops);
 int register_perns_device(int nstype, struct perns_operations *ops);
 void unregister_perns_device(int nstype, struct perns_operations *ops);
+int register_perns_misc_device(int nstype, struct perns_operations *ops,
+			       struct miscdevice *misc);
+void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
+				  struct miscdevice *misc);
 
 /**
  * perns_generic() - the per-namespace data of a perns subsystem
@@ -209,6 +216,7 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 					struct ns_common *ns);
 void perns_context_put(struct perns_context *ctx);
 struct ns_common *perns_context_owner(struct perns_context *ctx);
+void perns_put_ns(struct ns_common *ns);
 bool perns_context_is_initial(struct perns_context *ctx);
 
 int perns_file_open(struct file *file, struct perns_operations *ops);
@@ -232,6 +240,7 @@ void perns_ns_free(struct ns_common *ns);
 /* For fs/nsfs-devns.c */
 struct perns_operations *perns_file_device(struct file *file);
 struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
+bool perns_ns_capable(struct ns_common *ns, int cap);
 int perns_change_context(struct perns_context *src, struct ns_common *target,
 			 unsigned int mode);
 int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,

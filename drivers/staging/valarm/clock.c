@@ -149,7 +149,7 @@ static bool valarm_may_set_offset(struct perns_context *pctx)
 		return capable(CAP_SYS_TIME);
 	ok = ns_capable(container_of(owner, struct user_namespace, ns),
 			CAP_SYS_TIME);
-	owner->ops->put(owner);
+	perns_put_ns(owner);
 	return ok;
 }
 

@@ -173,8 +173,6 @@ static struct miscdevice valarm_misc = {
 };
 
 struct perns_operations valarm_perns = {
-	.name = "valarm",
-	.fops = &valarm_fops,
 	.ctx_size = sizeof(struct valarm_ctx),
 	.ctx_init = valarm_ctx_init,
 	.ctx_exit = valarm_ctx_exit,
@@ -189,28 +187,18 @@ static int __init valarm_init(void)
 	err = valarm_clock_init();
 	if (err)
 		return err;
-	err = misc_register(&valarm_misc);
+	err = register_perns_misc_device(CLONE_NEWUSER, &valarm_perns,
+					 &valarm_misc);
 	if (err)
-		goto out_clock;
-	valarm_perns.devt = MKDEV(MISC_MAJOR, valarm_misc.minor);
-	valarm_perns.count = 1;
-	err = register_perns_device(CLONE_NEWUSER, &valarm_perns);
-	if (err)
-		goto out_misc;
-	return 0;
-
-out_misc:
-	misc_deregister(&valarm_misc);
-out_clock:
-	valarm_clock_exit();
+		valarm_clock_exit();
 	return err;
 }
 module_init(valarm_init);
 
 static void __exit valarm_exit(void)
 {
-	misc_deregister(&valarm_misc);
-	unregister_perns_device(CLONE_NEWUSER, &valarm_perns);
+	unregister_perns_misc_device(CLONE_NEWUSER, &valarm_perns,
+				     &valarm_misc);
 	valarm_clock_exit();
 }
 module_exit(valarm_exit);
