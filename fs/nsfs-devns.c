@@ -56,8 +56,21 @@ static struct ns_common *devns_from_pidfd(struct pid *pid, int nstype)
 	return ns;
 }
 
-/* A reference to the namespace named by @fd, of type @nstype if non-zero. */
-static struct ns_common *devns_get_ns(int fd, int nstype)
+/**
+ * perns_ns_get_by_fd() - the namespace an nsfs file or a pidfd names
+ * @fd: an nsfs file (/proc/PID/ns/TYPE) or a pidfd
+ * @nstype: the CLONE_NEW* type @fd must name; for a pidfd it says which of
+ *	the process's namespaces, and is required
+ *
+ * A pidfd needs ptrace read access to its process, as setns() does.
+ *
+ * Context: process context.
+ * Return: a reference to the namespace, to be dropped with perns_put_ns(),
+ * or ERR_PTR(-EBADF) for a bad @fd, -EINVAL if @fd names no namespace or
+ * one of another type, -ESRCH if the pidfd's process has exited, -EPERM
+ * without ptrace access to it.
+ */
+struct ns_common *perns_ns_get_by_fd(int fd, int nstype)
 {
 	CLASS(fd, f)(fd);
 	struct ns_common *ns;
@@ -77,6 +90,7 @@ static struct ns_common *devns_get_ns(int fd, int nstype)
 		return ERR_PTR(-EINVAL);
 	return devns_from_pidfd(pid, nstype);
 }
+EXPORT_SYMBOL_GPL(perns_ns_get_by_fd);
 
 static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 {
@@ -96,7 +110,7 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 		return -ENODEV;
 	src = perns_file_context(fd_file(f));
 
-	ns = devns_get_ns(ns_fd, nstype);
+	ns = perns_ns_get_by_fd(ns_fd, nstype);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
 

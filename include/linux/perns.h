@@ -217,6 +217,7 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 void perns_context_put(struct perns_context *ctx);
 struct ns_common *perns_context_owner(struct perns_context *ctx);
 void perns_put_ns(struct ns_common *ns);
+struct ns_common *perns_ns_get_by_fd(int fd, int nstype);
 bool perns_context_is_initial(struct perns_context *ctx);
 
 int perns_file_open(struct file *file, struct perns_operations *ops);

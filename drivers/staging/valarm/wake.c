@@ -4,12 +4,7 @@
  */
 
 #include <linux/capability.h>
-#include <linux/file.h>
-#include <linux/fs.h>
-#include <linux/magic.h>
 #include <linux/perns.h>
-#include <linux/proc_ns.h>
-#include <linux/sched.h>
 #include <linux/uaccess.h>
 
 #include "valarm.h"
@@ -18,7 +13,7 @@
  * valarm_may_wake() - whether a context's alarms may wake the system
  * @pctx: the context
  *
- * Context: process context; takes perns_mutex.
+ * Context: any; takes no lock.
  * Return: true for the initial user namespace's context and for contexts
  * granted wake permission.
  */
@@ -29,19 +24,6 @@ bool valarm_may_wake(struct perns_context *pctx)
 	return READ_ONCE(ctx->granted) || perns_context_is_initial(pctx);
 }
 
-/*
- * The namespace of an nsfs file; the file holds it. proc_ns_file() is not
- * exported, but nsfs is the only filesystem with NSFS_MAGIC.
- */
-static struct ns_common *valarm_ns_of(struct file *file)
-{
-	struct inode *inode = file_inode(file);
-
-	if (inode->i_sb->s_magic != NSFS_MAGIC)
-		return NULL;
-	return get_proc_ns(inode);
-}
-
 /**
  * valarm_wake_grant() - VALARM_WAKE_GRANT
  * @ops: the valarm device
@@ -49,9 +31,10 @@ static struct ns_common *valarm_ns_of(struct file *file)
  *
  * Context: process context; may sleep.
  * Return: the previous permission (0 or 1), -EPERM without
- * CAP_WAKE_ALARM in the initial user namespace, -EFAULT, -EBADF for a bad
- * @userns_fd, or -EINVAL if it is not a user namespace or @allow is
- * neither 0 nor 1.
+ * CAP_WAKE_ALARM in the initial user namespace, -EFAULT, -EINVAL if @allow
+ * is neither 0 nor 1, or the error of perns_ns_get_by_fd() for
+ * @userns_fd (a user namespace file or a pidfd): -EBADF, -EINVAL if it
+ * names no user namespace, -ESRCH, -EPERM.
  */
 long valarm_wake_grant(struct perns_operations *ops, void __user *arg)
 {
@@ -67,13 +50,11 @@ long valarm_wake_grant(struct perns_operations *ops, void __user *arg)
 	if (grant.allow > 1)
 		return -EINVAL;
 
-	CLASS(fd, f)(grant.userns_fd);
-	if (fd_empty(f))
-		return -EBADF;
-	ns = valarm_ns_of(fd_file(f));
-	if (!ns || ns->ops->type != CLONE_NEWUSER)
-		return -EINVAL;
+	ns = perns_ns_get_by_fd(grant.userns_fd, CLONE_NEWUSER);
+	if (IS_ERR(ns))
+		return PTR_ERR(ns);
 	pctx = perns_context_get(ops, ns);
+	perns_put_ns(ns);
 	if (!pctx)
 		return -EINVAL;
 	initial = perns_context_is_initial(pctx);

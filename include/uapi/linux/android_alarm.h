@@ -60,7 +60,8 @@ enum android_alarm_return_flags {
 
 /**
  * struct valarm_wake_grant - let a user namespace's alarms wake the system
- * @userns_fd: an nsfs file of a user namespace (/proc/PID/ns/user)
+ * @userns_fd: an nsfs file of a user namespace (/proc/PID/ns/user), or a
+ *	pidfd of a process in it
  * @allow: 1 to grant, 0 to revoke
  *
  * Not part of the Android ABI: a valarm extension. Wakeup alarms armed in
