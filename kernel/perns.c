@@ -1468,7 +1468,6 @@ int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,
 static int perns_devices_show(struct seq_file *m, void *v)
 {
 	struct perns_operations *ops;
-
 	struct perns_type *type;
 
 	seq_puts(m, "type\tdevice\tcount\tmode\tname\n");

@@ -10,8 +10,8 @@
  * counter is 666, so that tests can see a driver's own error.
  *
  * /dev/test_perns_plain (uts) has neither an unshare nor a migrate op.
- * nr_dummy registers that many shared-mode uts devices without a
- * character device, for scaling measurements.
+ * nr_dummy registers that many shared-mode devices of each namespace
+ * type without a character device, for scaling measurements.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -34,7 +34,7 @@
 static unsigned int nr_dummy;
 module_param(nr_dummy, uint, 0444);
 MODULE_PARM_DESC(nr_dummy,
-		 "number of extra shared-mode uts perns devices without a character device");
+		 "extra shared-mode perns devices per namespace type, without a character device");
 
 /**
  * struct test_perns_ctx - the driver data of a context
@@ -149,6 +149,9 @@ static const struct file_operations test_perns_fops = {
 #define TEST_PERNS_FULL(_nstype, _name) \
 	TEST_PERNS_DEV(_nstype, _name, test_perns_unshare, test_perns_migrate)
 
+/* The first TEST_PERNS_NR_TYPES devices: one of each namespace type. */
+#define TEST_PERNS_NR_TYPES	8
+
 static struct test_perns_dev test_perns_devs[] = {
 	TEST_PERNS_FULL(CLONE_NEWUSER, "user"),
 	TEST_PERNS_FULL(CLONE_NEWUTS, "uts"),
@@ -174,28 +177,37 @@ static void test_perns_del(struct test_perns_dev *dev)
 	unregister_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
 }
 
+/* Dummy @nr is of the type of test_perns_devs[@nr % TEST_PERNS_NR_TYPES]. */
+static int test_perns_dummy_type(unsigned int nr)
+{
+	return test_perns_devs[nr % TEST_PERNS_NR_TYPES].nstype;
+}
+
 static void test_perns_del_dummies(unsigned int nr)
 {
 	while (nr--)
-		unregister_perns_device(CLONE_NEWUTS, &test_perns_dummies[nr]);
+		unregister_perns_device(test_perns_dummy_type(nr),
+					&test_perns_dummies[nr]);
 	kfree(test_perns_dummies);
 	test_perns_dummies = NULL;
 }
 
 static int test_perns_add_dummies(void)
 {
-	unsigned int i;
+	unsigned int i, nr = nr_dummy * TEST_PERNS_NR_TYPES;
 	int err;
 
-	if (!nr_dummy)
+	if (!nr)
 		return 0;
-	test_perns_dummies = kcalloc(nr_dummy, sizeof(*test_perns_dummies),
+	if (nr_dummy > UINT_MAX / TEST_PERNS_NR_TYPES)
+		return -EINVAL;
+	test_perns_dummies = kcalloc(nr, sizeof(*test_perns_dummies),
 				     GFP_KERNEL);
 	if (!test_perns_dummies)
 		return -ENOMEM;
-	for (i = 0; i < nr_dummy; i++) {
+	for (i = 0; i < nr; i++) {
 		test_perns_dummies[i].name = "dummy";
-		err = register_perns_device(CLONE_NEWUTS,
+		err = register_perns_device(test_perns_dummy_type(i),
 					    &test_perns_dummies[i]);
 		if (err) {
 			test_perns_del_dummies(i);
@@ -221,7 +233,8 @@ static int __init test_perns_init(void)
 	}
 	err = test_perns_add_dummies();
 	if (err) {
-		pr_err("cannot register %u dummy devices: %d\n", nr_dummy, err);
+		pr_err("cannot register %u dummy devices per type: %d\n",
+		       nr_dummy, err);
 		goto out_del;
 	}
 	return 0;
@@ -236,7 +249,7 @@ static void __exit test_perns_exit(void)
 {
 	unsigned int i = ARRAY_SIZE(test_perns_devs);
 
-	test_perns_del_dummies(nr_dummy);
+	test_perns_del_dummies(nr_dummy * TEST_PERNS_NR_TYPES);
 	while (i--)
 		test_perns_del(&test_perns_devs[i]);
 }
