@@ -1044,13 +1044,15 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 
-	/* Lookups run under RCU; let them finish before the last puts. */
-	synchronize_rcu();
+	/*
+	 * No grace period: a lookup that raced with the above either failed
+	 * refcount_inc_not_zero() on memory kfree_rcu() keeps valid, or holds
+	 * a reference, which the drain below waits for.
+	 */
 	perns_release_list(&release);
 	perns_context_put(base);
 	if (!atomic_dec_and_test(&ops->nr_contexts))
 		wait_for_completion(&drained);
-	rcu_barrier();
 }
 EXPORT_SYMBOL_GPL(unregister_perns_device);
 
