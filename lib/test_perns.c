@@ -11,7 +11,8 @@
  *
  * /dev/test_perns_plain (uts) has neither an unshare nor a migrate op.
  * nr_dummy registers that many shared-mode devices of each namespace
- * type without a character device, for scaling measurements.
+ * type (of those in dummy_types) without a character device, for scaling
+ * measurements.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -35,6 +36,11 @@ static unsigned int nr_dummy;
 module_param(nr_dummy, uint, 0444);
 MODULE_PARM_DESC(nr_dummy,
 		 "extra shared-mode perns devices per namespace type, without a character device");
+
+static unsigned int dummy_types = ~0U;
+module_param(dummy_types, uint, 0444);
+MODULE_PARM_DESC(dummy_types,
+		 "CLONE_NEW* flags of the namespace types given nr_dummy devices (default: all)");
 
 /**
  * struct test_perns_ctx - the driver data of a context
@@ -177,17 +183,23 @@ static void test_perns_del(struct test_perns_dev *dev)
 	unregister_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
 }
 
-/* Dummy @nr is of the type of test_perns_devs[@nr % TEST_PERNS_NR_TYPES]. */
+/*
+ * Dummy @nr is of the type of test_perns_devs[@nr % TEST_PERNS_NR_TYPES],
+ * or is not registered (0) if dummy_types leaves that type out.
+ */
 static int test_perns_dummy_type(unsigned int nr)
 {
-	return test_perns_devs[nr % TEST_PERNS_NR_TYPES].nstype;
+	int nstype = test_perns_devs[nr % TEST_PERNS_NR_TYPES].nstype;
+
+	return nstype & dummy_types ? nstype : 0;
 }
 
 static void test_perns_del_dummies(unsigned int nr)
 {
 	while (nr--)
-		unregister_perns_device(test_perns_dummy_type(nr),
-					&test_perns_dummies[nr]);
+		if (test_perns_dummy_type(nr))
+			unregister_perns_device(test_perns_dummy_type(nr),
+						&test_perns_dummies[nr]);
 	kfree(test_perns_dummies);
 	test_perns_dummies = NULL;
 }
@@ -206,6 +218,8 @@ static int test_perns_add_dummies(void)
 	if (!test_perns_dummies)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
+		if (!test_perns_dummy_type(i))
+			continue;
 		test_perns_dummies[i].name = "dummy";
 		err = register_perns_device(test_perns_dummy_type(i),
 					    &test_perns_dummies[i]);
