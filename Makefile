@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 H := harness
 
-.PHONY: help demo check tree kernel vm review series clean distclean
+.PHONY: help demo check bench tree kernel vm review series clean distclean
 
 help:
 	@echo "make demo       deps, assemble, build the 'demo' kernel, boot it and run harness/demo.sh"
 	@echo "make check      everything: static checks, 'check' (debug) build, KUnit + kselftests in QEMU"
+	@echo "make bench      the performance targets, measured in the 'demo' kernel's guest"
 	@echo "make tree       assemble build/linux from the base tarball and ./series"
 	@echo "make kernel     build CONFIG=demo (default) or CONFIG=check into build/obj-CONFIG"
 	@echo "make vm         how to run a command in the guest (harness/vm run -- CMD)"
@@ -25,6 +26,12 @@ demo:
 
 check:
 	$(H)/check
+
+bench:
+	$(H)/deps
+	$(H)/assemble
+	$(H)/build demo
+	$(H)/vm run --config demo --smp 1 --timeout 900 -- /bin/sh $(H)/bench.sh
 
 tree:
 	$(H)/assemble
