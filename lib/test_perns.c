@@ -24,6 +24,7 @@
 #include <linux/major.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/perns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -155,9 +156,6 @@ static const struct file_operations test_perns_fops = {
 #define TEST_PERNS_FULL(_nstype, _name) \
 	TEST_PERNS_DEV(_nstype, _name, test_perns_unshare, test_perns_migrate)
 
-/* The first TEST_PERNS_NR_TYPES devices: one of each namespace type. */
-#define TEST_PERNS_NR_TYPES	8
-
 static struct test_perns_dev test_perns_devs[] = {
 	TEST_PERNS_FULL(CLONE_NEWUSER, "user"),
 	TEST_PERNS_FULL(CLONE_NEWUTS, "uts"),
@@ -171,7 +169,18 @@ static struct test_perns_dev test_perns_devs[] = {
 	TEST_PERNS_DEV(CLONE_NEWUTS, "plain", NULL, NULL),
 };
 
-static struct perns_operations *test_perns_dummies;
+/**
+ * struct test_perns_dummy - a shared-mode device without a character device
+ * @ops: the perns device
+ * @nstype: the namespace type it is registered for
+ */
+struct test_perns_dummy {
+	struct perns_operations ops;
+	int nstype;
+};
+
+static struct test_perns_dummy *test_perns_dummies;
+static unsigned int test_perns_nr_dummies;	/* registered */
 
 static int test_perns_add(struct test_perns_dev *dev)
 {
@@ -183,51 +192,50 @@ static void test_perns_del(struct test_perns_dev *dev)
 	unregister_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
 }
 
-/*
- * Dummy @nr is of the type of test_perns_devs[@nr % TEST_PERNS_NR_TYPES],
- * or is not registered (0) if dummy_types leaves that type out.
- */
-static int test_perns_dummy_type(unsigned int nr)
+static void test_perns_del_dummies(void)
 {
-	int nstype = test_perns_devs[nr % TEST_PERNS_NR_TYPES].nstype;
+	struct test_perns_dummy *d;
 
-	return nstype & dummy_types ? nstype : 0;
-}
-
-static void test_perns_del_dummies(unsigned int nr)
-{
-	while (nr--)
-		if (test_perns_dummy_type(nr))
-			unregister_perns_device(test_perns_dummy_type(nr),
-						&test_perns_dummies[nr]);
+	while (test_perns_nr_dummies) {
+		d = &test_perns_dummies[--test_perns_nr_dummies];
+		unregister_perns_device(d->nstype, &d->ops);
+	}
 	kfree(test_perns_dummies);
 	test_perns_dummies = NULL;
 }
 
+/* nr_dummy devices of each type in dummy_types, in the order of the types. */
 static int test_perns_add_dummies(void)
 {
-	unsigned int i, nr = nr_dummy * TEST_PERNS_NR_TYPES;
+	unsigned int i, j;
 	int err;
 
-	if (!nr)
+	if (!nr_dummy)
 		return 0;
-	if (nr_dummy > UINT_MAX / TEST_PERNS_NR_TYPES)
-		return -EINVAL;
-	test_perns_dummies = kcalloc(nr, sizeof(*test_perns_dummies),
-				     GFP_KERNEL);
+	test_perns_dummies = kcalloc(array_size(nr_dummy, PERNS_NR_TYPES),
+				     sizeof(*test_perns_dummies), GFP_KERNEL);
 	if (!test_perns_dummies)
 		return -ENOMEM;
-	for (i = 0; i < nr; i++) {
-		if (!test_perns_dummy_type(i))
+	/* The first PERNS_NR_TYPES devices give one of each type. */
+	for (i = 0; i < PERNS_NR_TYPES; i++) {
+		int nstype = test_perns_devs[i].nstype;
+
+		if (!(nstype & dummy_types))
 			continue;
-		test_perns_dummies[i].name = "dummy";
-		err = register_perns_device(test_perns_dummy_type(i),
-					    &test_perns_dummies[i]);
-		if (err) {
-			test_perns_del_dummies(i);
-			return err;
+		for (j = 0; j < nr_dummy; j++) {
+			struct test_perns_dummy *d =
+				&test_perns_dummies[test_perns_nr_dummies];
+
+			d->ops.name = "dummy";
+			d->nstype = nstype;
+			err = register_perns_device(nstype, &d->ops);
+			if (err) {
+				test_perns_del_dummies();
+				return err;
+			}
+			test_perns_nr_dummies++;
+			cond_resched();
 		}
-		cond_resched();
 	}
 	return 0;
 }
@@ -263,7 +271,7 @@ static void __exit test_perns_exit(void)
 {
 	unsigned int i = ARRAY_SIZE(test_perns_devs);
 
-	test_perns_del_dummies(nr_dummy * TEST_PERNS_NR_TYPES);
+	test_perns_del_dummies();
 	while (i--)
 		test_perns_del(&test_perns_devs[i]);
 }
