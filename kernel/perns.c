@@ -1175,7 +1175,7 @@ struct ns_common *perns_task_ns(struct task_struct *task, int nstype)
 
 /**
  * perns_put_ns() - drop a namespace reference taken by perns
- * @ns: from perns_task_ns() or perns_context_owner()
+ * @ns: from perns_task_ns(), perns_context_owner() or perns_ns_get_by_fd()
  *
  * The initial namespace of a type the kernel was built without has no
  * operations and needs no reference.
