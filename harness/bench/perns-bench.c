@@ -42,13 +42,15 @@
 #include <linux/android_alarm.h>
 #include <linux/perns.h>
 
+#include "../guest.h"
+
 #ifndef __NR_setdevns
 #define __NR_setdevns 463
 #endif
 
 #define DEV		"/dev/valarm"
 #define NR_DEVICES	1000	/* per namespace type */
-#define ROUNDS		11	/* per case; odd, for the median */
+#define ROUNDS		12	/* per case; a multiple of NR_SPLITS */
 #define MEM_ROUNDS	3
 #define ROUND_NS	100e6	/* target length of a creation round */
 #define HELD		300	/* namespaces held for the memory measure */
@@ -114,11 +116,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of @v; sorts @v. */
-static double median(double *v, int n)
+/* The @p-th percentile of the @n values of @v (nearest rank); sorts @v. */
+static double percentile(double *v, long n, int p)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return v[(n - 1) * p / 100];
+}
+
+static double median(double *v, long n)
+{
+	return percentile(v, n, 50);
 }
 
 static const char *verdict(bool ok)
@@ -165,18 +172,6 @@ static void settle(void)
 	}
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	int ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* Count the lines of /proc/perns/devices naming a dummy device of @type. */
 static int count_dummies(const char *type)
 {
@@ -195,14 +190,27 @@ static int count_dummies(const char *type)
 }
 
 /*
- * The two cases: NR_DEVICES devices of each of four types, or of each of
- * the other four. A type is measured with its devices in one case and
- * without in the other, with the same reload and devices registered.
+ * The two cases of a round: NR_DEVICES devices of each of four types, or
+ * of each of the other four (bit i: types[i]). A type is measured with its
+ * devices in one case and without in the other, under the same reload and
+ * number of devices. Rounds cycle through these splits of the eight types,
+ * so that the memory layout a reload leaves differs between the rounds of
+ * a type.
  */
-static const unsigned int case_types[2] = {
-	CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP,
-	CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWTIME,
-};
+static const unsigned int splits[] = { 0x55, 0x0f, 0x33, 0x69 };
+#define NR_SPLITS	ARRAY_SIZE(splits)
+
+/* The CLONE_NEW* flags of case @c of round @r. */
+static unsigned int case_types(int r, int c)
+{
+	unsigned int split = c ? ~splits[r % NR_SPLITS] : splits[r % NR_SPLITS];
+	unsigned int t, flags = 0;
+
+	for (t = 0; t < NR_TYPES; t++)
+		if (split & (1U << t))
+			flags |= types[t].flag;
+	return flags;
+}
 
 /* Seconds the last reload of lib/test_perns took to unload and to load. */
 static double unload_s, load_s;
@@ -406,10 +414,10 @@ static void lift_ns_limits(bool lift)
 	}
 }
 
-/* 1 if type @t has its devices in case @c, else 0 */
-static int with(unsigned int t, int c)
+/* 1 if type @t has its devices in case @c of round @r, else 0 */
+static int with(unsigned int t, int r, int c)
 {
-	return !!(types[t].flag & case_types[c]);
+	return !!(types[t].flag & case_types(r, c));
 }
 
 static void bench_namespaces(void)
@@ -424,7 +432,7 @@ static void bench_namespaces(void)
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		die("setrlimit");
 	lift_ns_limits(true);
-	load_devices(case_types[0]);
+	load_devices(case_types(0, 0));
 	for (t = 0; t < NR_TYPES; t++) {
 		double cal[50];
 
@@ -455,11 +463,11 @@ static void bench_namespaces(void)
 	for (r = 0; r < ROUNDS; r++) {
 		for (i = 0; i < 2; i++) {
 			c = i ^ (r & 1);	/* which case goes first alternates too */
-			load_devices(case_types[c]);
+			load_devices(case_types(r, c));
 			reg_s = reg_s > load_s ? reg_s : load_s;
 			unreg_s = unreg_s > unload_s ? unreg_s : unload_s;
 			for (t = 0; t < NR_TYPES; t++) {
-				w = with(t, c);
+				w = with(t, r, c);
 				settle();
 				create(&types[t], home[t], iters[t],
 				       samples[t][w] + done[t][w]);
@@ -469,7 +477,7 @@ static void bench_namespaces(void)
 				continue;
 			/* user namespaces cannot be left, so are not held in place */
 			for (t = 1; t < NR_TYPES; t++)
-				mem[t][with(t, c)][r] = held_bytes(&types[t]);
+				mem[t][with(t, r, c)][r] = held_bytes(&types[t]);
 		}
 		fprintf(stderr, "   round %d/%d done (%.0f s)\n", r + 1, ROUNDS,
 			(now_ns() - t0) / 1e9);
@@ -480,11 +488,11 @@ static void bench_namespaces(void)
 	       NR_DEVICES);
 	printf("   (unshare() and back with setns(); user: unshare() in a child;\n"
 	       "    %d devices of four types, or of the other four, in alternating\n"
-	       "    cases; %d rounds of about %.0f ms per case; median and 10th\n"
-	       "    percentile (p10) of the single creations: the noise of the\n"
-	       "    emulated machine and of deferred frees only adds, so p10 is\n"
-	       "    the cost of the creation path)\n",
-	       NR_DEVICES * 4, ROUNDS, ROUND_NS / 1e6);
+	       "    cases, over %d splits of the types; %d rounds of about %.0f ms\n"
+	       "    per case; median and 10th percentile (p10) of the single\n"
+	       "    creations: the noise of the emulated machine and of deferred\n"
+	       "    frees only adds, so p10 is the cost of the creation path)\n",
+	       NR_DEVICES * 4, (int)NR_SPLITS, ROUNDS, ROUND_NS / 1e6);
 	printf("   %-7s %7s %18s %18s %13s   %s\n", "type", "created",
 	       "0 devices", "1000 devices", "ratio", "target: p10");
 	printf("   %-7s %7s %18s %18s %13s   %s\n", "", "", "median    p10",
@@ -494,7 +502,7 @@ static void bench_namespaces(void)
 
 		for (w = 0; w < 2; w++) {
 			m[w] = median(samples[t][w], done[t][w]);
-			p10[w] = samples[t][w][done[t][w] / 10];
+			p10[w] = percentile(samples[t][w], done[t][w], 10);
 			free(samples[t][w]);
 		}
 		ratio = p10[1] / p10[0];
@@ -564,10 +572,8 @@ static void get_time_rounds(int fd, double *get, double *sys)
 		g[r] = get_time_ns(fd);
 		s[r] = clock_gettime_ns();
 	}
-	median(g, GET_ROUNDS);
-	median(s, GET_ROUNDS);
-	*get = g[GET_ROUNDS / 10];
-	*sys = s[GET_ROUNDS / 10];
+	*get = percentile(g, GET_ROUNDS, 10);
+	*sys = percentile(s, GET_ROUNDS, 10);
 }
 
 static void print_get_time(const char *who, double get, double sys)
@@ -629,10 +635,9 @@ static void timerfd_lateness(double *late, int n)
 
 static void print_lateness(const char *who, double *late, int n, double ref)
 {
-	double m = median(late, n);
+	double m = median(late, n), p90 = percentile(late, n, 90);
 
-	printf("   %-30s %8.0f us %8.0f us   %s\n", who, m / 1e3,
-	       late[n * 9 / 10] / 1e3,
+	printf("   %-30s %8.0f us %8.0f us   %s\n", who, m / 1e3, p90 / 1e3,
 	       ref < 0 ? "reference" : verdict(m <= ref + 1e6));
 }
 

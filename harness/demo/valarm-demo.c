@@ -24,6 +24,8 @@
 #include <linux/android_alarm.h>
 #include <linux/perns.h>
 
+#include "../guest.h"
+
 #ifndef __NR_setdevns
 #define __NR_setdevns 463
 #endif
@@ -75,18 +77,6 @@ static void die(const char *who, const char *what)
 {
 	say(who, "%s: %s", what, strerror(errno));
 	exit(1);
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	int ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
 }
 
 /* Inside the container, after its namespace was made private. */
