@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 H := harness
 
-.PHONY: help demo check bench tree kernel vm review series clean distclean
+.PHONY: help demo check bench stress tree kernel vm review series clean distclean
 
 help:
 	@echo "make demo       deps, assemble, build the 'demo' kernel, boot it and run harness/demo.sh"
 	@echo "make check      everything: static checks, 'check' (debug) build, KUnit + kselftests in QEMU"
 	@echo "make bench      the performance targets, measured in the 'demo' kernel's guest"
+	@echo "make stress     [MINUTES=30] [SEED=S]: the fuzzer and trinity in the debug guest"
 	@echo "make tree       assemble build/linux from the base tarball and ./series"
 	@echo "make kernel     build CONFIG=demo (default) or CONFIG=check into build/obj-CONFIG"
 	@echo "make vm         how to run a command in the guest (harness/vm run -- CMD)"
@@ -32,6 +33,9 @@ bench:
 	$(H)/assemble
 	$(H)/build demo
 	$(H)/vm run --config demo --smp 1 --timeout 900 -- /bin/sh $(H)/bench.sh
+
+stress:
+	MINUTES="$(MINUTES)" SEED="$(SEED)" $(H)/stress
 
 tree:
 	$(H)/assemble

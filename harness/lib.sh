@@ -16,7 +16,8 @@ config_fragments() {
 	case $1 in
 	check) echo base kunit debug project ;;
 	demo) echo base project ;;
-	*) die "unknown config '$1' (known: check demo)" ;;
+	nsoff) echo base nsoff ;;
+	*) die "unknown config '$1' (known: check demo nsoff)" ;;
 	esac
 }
 

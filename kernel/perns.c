@@ -6,10 +6,10 @@
  * Objects and lifetimes
  *
  *  - struct perns_ns: one per namespace, created by the namespace's creation
- *    path (perns_ns_create()) and handed to perns_free_work() by its free
- *    path (perns_ns_free()), which never sleeps. It is refcounted: the
- *    namespace holds one reference until the exit methods ran, and each
- *    namespace created from it holds one through ->origin.
+ *    path once the namespace is fully constructed (perns_ns_create()) and
+ *    handed to perns_free_work() by its free path (perns_ns_free()), which
+ *    never sleeps. Nothing but the namespace points to it: it is freed
+ *    once its exit methods ran, so a dead namespace keeps no perns memory.
  *  - struct perns_table: the contexts a namespace uses, one slot per device.
  *    Tables are shared, copy on write: a new namespace takes a reference to
  *    its origin's table, which makes creation O(1) in the number of shared
@@ -18,6 +18,13 @@
  *  - struct perns_context: refcounted by table slots, by the device's base
  *    pointer and by bound files. Released (->ctx_exit) by whoever drops the
  *    last reference, always in process context, and freed after RCU.
+ *  - The base context of a device is owned by the initial namespace of its
+ *    type for as long as the device is registered: setdevns() cannot move
+ *    it, and cannot change the initial namespace's contexts, so every
+ *    namespace that never opted in keeps using the initial one's.
+ *
+ * Every allocation made for a namespace or on behalf of setdevns() is
+ * charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT).
  *
  * Locking
  *
@@ -27,26 +34,43 @@
  *    written under it and may be read without it only to be compared.
  *  - type->rwsem: taken for reading by namespace creation and by the exit
  *    work, for writing by (un)registration; protects type->ops, the generic
- *    arrays and type->gen_len. Nests inside perns_mutex.
+ *    arrays and type->gen_len. Nests inside perns_mutex. The init, exit
+ *    and ctx_init methods run under it, never under perns_mutex.
  *  - type->lock (spinlock): the list of namespaces and the list of tables.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
  *    path clears from any context.
+ *  - perns_devices (maple tree, RCU mode): registered devices by device
+ *    number, written under perns_mutex, read under RCU. A device found
+ *    there stays readable for the RCU read section: its module is freed
+ *    only after a grace period that follows unregister_perns_device().
  *  - Lookups (perns_context_get()) take no lock: RCU and
- *    refcount_inc_not_zero() on the context.
+ *    refcount_inc_not_zero() on the context, then a check that the context
+ *    is the device's, since a slot may be reused by the next device.
+ *
+ * Order
+ *
+ *  For a namespace, subsystems' init runs first, then the private contexts
+ *  of devices are created (ctx_init), then devices' init; the same order
+ *  holds at registration, where subsystems are already there when a device
+ *  registers. The way down is the reverse: the namespace's own context
+ *  references are dropped, devices' exit runs, then subsystems' exit.
  */
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/ipc_namespace.h>
 #include <linux/kdev_t.h>
+#include <linux/maple_tree.h>
 #include <linux/miscdevice.h>
 #include <linux/nsproxy.h>
-#include <linux/perns.h>
+#include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
+#include <linux/ptrace.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -58,48 +82,35 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
-struct perns_table {
-	refcount_t refs;
-	unsigned int type;
-	struct list_head list;
-	struct rcu_head rcu;
-	unsigned int len;
-	struct perns_context __rcu *ctx[] __counted_by(len);
-};
-
-struct perns_type {
-	int nstype;
-	const char *name;
-	struct rw_semaphore rwsem;
-	struct list_head ops;
-	struct list_head *first_device;
-	struct list_head devices;
-	spinlock_t lock;		/* namespaces, tables */
-	struct list_head namespaces;
-	struct list_head tables;
-	struct perns_ns *initial;
-	unsigned int nr_private;
-	struct ida gen_ids;
-	unsigned int gen_len;
-	struct ida slots;
-	unsigned int nr_slots;
-};
+#include "perns_internal.h"
 
 /* The rest is set up by perns_init(), before any namespace is created. */
-static struct perns_type perns_types[PERNS_NR_TYPES] = {
-	[PERNS_USER]	= { .nstype = CLONE_NEWUSER,	.name = "user" },
-	[PERNS_UTS]	= { .nstype = CLONE_NEWUTS,	.name = "uts" },
-	[PERNS_IPC]	= { .nstype = CLONE_NEWIPC,	.name = "ipc" },
-	[PERNS_PID]	= { .nstype = CLONE_NEWPID,	.name = "pid" },
-	[PERNS_NET]	= { .nstype = CLONE_NEWNET,	.name = "net" },
-	[PERNS_MNT]	= { .nstype = CLONE_NEWNS,	.name = "mnt" },
-	[PERNS_CGROUP]	= { .nstype = CLONE_NEWCGROUP,	.name = "cgroup" },
-	[PERNS_TIME]	= { .nstype = CLONE_NEWTIME,	.name = "time" },
+struct perns_type perns_types[PERNS_NR_TYPES] = {
+	[PERNS_USER]	= { .nstype = CLONE_NEWUSER,	.name = "user",
+			    .supported = IS_ENABLED(CONFIG_USER_NS) },
+	[PERNS_UTS]	= { .nstype = CLONE_NEWUTS,	.name = "uts",
+			    .supported = IS_ENABLED(CONFIG_UTS_NS) },
+	[PERNS_IPC]	= { .nstype = CLONE_NEWIPC,	.name = "ipc",
+			    .supported = IS_ENABLED(CONFIG_IPC_NS) },
+	[PERNS_PID]	= { .nstype = CLONE_NEWPID,	.name = "pid",
+			    .supported = IS_ENABLED(CONFIG_PID_NS) },
+	[PERNS_NET]	= { .nstype = CLONE_NEWNET,	.name = "net",
+			    .supported = IS_ENABLED(CONFIG_NET_NS) },
+	[PERNS_MNT]	= { .nstype = CLONE_NEWNS,	.name = "mnt",
+			    .supported = true },
+	[PERNS_CGROUP]	= { .nstype = CLONE_NEWCGROUP,	.name = "cgroup",
+			    .supported = IS_ENABLED(CONFIG_CGROUPS) },
+	[PERNS_TIME]	= { .nstype = CLONE_NEWTIME,	.name = "time",
+			    .supported = IS_ENABLED(CONFIG_TIME_NS) },
 };
 
-static DEFINE_MUTEX(perns_mutex);
+/* Registration, setdevns() and ownership: see "Locking" above. */
+DEFINE_MUTEX(perns_mutex);
 static DEFINE_SPINLOCK(perns_ns_lock);
 static atomic64_t perns_ctx_ids = ATOMIC64_INIT(0);
+static struct maple_tree perns_devices = MTREE_INIT(perns_devices,
+						     MT_FLAGS_USE_RCU);
+static struct lock_class_key perns_rwsem_keys[PERNS_NR_TYPES];
 
 /* Shared by every namespace of a type without subsystem data. */
 static struct perns_gen perns_empty_gen = { .len = 0 };
@@ -107,13 +118,9 @@ static struct perns_gen perns_empty_gen = { .len = 0 };
 static LLIST_HEAD(perns_free_list);
 static void perns_free_work(struct work_struct *work);
 static DECLARE_WORK(perns_free_wk, perns_free_work);
-static struct workqueue_struct *perns_wq;
+struct workqueue_struct *perns_wq;
 
-#define for_each_perns_device(type, ops)					\
-	for (type = perns_types; type < perns_types + PERNS_NR_TYPES; type++) \
-		list_for_each_entry(ops, &type->devices, dev_list)
-
-static int perns_type_index(int nstype)
+int perns_type_index(int nstype)
 {
 	int i;
 
@@ -125,12 +132,11 @@ static int perns_type_index(int nstype)
 
 /* Contexts */
 
-static struct perns_context *perns_context_alloc(struct perns_operations *ops)
+struct perns_context *perns_context_alloc(struct perns_operations *ops)
 {
 	struct perns_context *ctx;
 
-	ctx = kzalloc(struct_size(ctx, priv, DIV_ROUND_UP(ops->ctx_size, 8)),
-		      GFP_KERNEL);
+	ctx = kzalloc(size_add(sizeof(*ctx), ops->ctx_size), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return NULL;
 	refcount_set(&ctx->refs, 1);
@@ -141,13 +147,13 @@ static struct perns_context *perns_context_alloc(struct perns_operations *ops)
 }
 
 /* Frees a context whose driver data was never initialised. */
-static void perns_context_free(struct perns_context *ctx)
+void perns_context_free(struct perns_context *ctx)
 {
 	kfree(ctx);
 }
 
 /* The context is initialised: count it against the device. */
-static void perns_context_live(struct perns_context *ctx)
+void perns_context_live(struct perns_context *ctx)
 {
 	atomic_inc(&ctx->ops->nr_contexts);
 }
@@ -170,7 +176,7 @@ static struct perns_context *perns_context_new(struct perns_operations *ops,
 	return ctx;
 }
 
-static struct perns_context *perns_context_hold(struct perns_context *ctx)
+struct perns_context *perns_context_hold(struct perns_context *ctx)
 {
 	refcount_inc(&ctx->refs);
 	return ctx;
@@ -200,15 +206,29 @@ void perns_context_put(struct perns_context *ctx)
 }
 EXPORT_SYMBOL_GPL(perns_context_put);
 
+/* The inode number of @pns' namespace, 0 once it is freed. */
+static unsigned int perns_ns_ino(struct perns_ns *pns)
+{
+	unsigned int ino = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&perns_ns_lock, flags);
+	if (pns->ns)
+		ino = pns->ns->inum;
+	spin_unlock_irqrestore(&perns_ns_lock, flags);
+	return ino;
+}
+
 /* The __ variants are for contexts and namespaces nobody else can reach. */
 static void __perns_context_own(struct perns_context *ctx,
 				struct perns_ns *pns)
 {
 	WRITE_ONCE(ctx->owner, pns);
+	WRITE_ONCE(ctx->owner_ino, perns_ns_ino(pns));
 	list_move(&ctx->owner_node, &pns->owned);
 }
 
-static void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
+void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
 {
 	lockdep_assert_held(&perns_mutex);
 	__perns_context_own(ctx, pns);
@@ -217,10 +237,11 @@ static void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
 static void __perns_context_disown(struct perns_context *ctx)
 {
 	WRITE_ONCE(ctx->owner, NULL);
+	WRITE_ONCE(ctx->owner_ino, 0);
 	list_del_init(&ctx->owner_node);
 }
 
-static void perns_context_disown(struct perns_context *ctx)
+void perns_context_disown(struct perns_context *ctx)
 {
 	lockdep_assert_held(&perns_mutex);
 	__perns_context_disown(ctx);
@@ -233,7 +254,7 @@ static struct perns_table *perns_table_alloc(unsigned int type,
 {
 	struct perns_table *t;
 
-	t = kzalloc(struct_size(t, ctx, len), GFP_KERNEL);
+	t = kzalloc(struct_size(t, ctx, len), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return NULL;
 	refcount_set(&t->refs, 1);
@@ -243,7 +264,7 @@ static struct perns_table *perns_table_alloc(unsigned int type,
 	return t;
 }
 
-static void perns_table_publish(struct perns_table *t)
+void perns_table_publish(struct perns_table *t)
 {
 	struct perns_type *type = &perns_types[t->type];
 
@@ -252,7 +273,7 @@ static void perns_table_publish(struct perns_table *t)
 	spin_unlock(&type->lock);
 }
 
-static void perns_table_put(struct perns_table *t)
+void perns_table_put(struct perns_table *t)
 {
 	struct perns_type *type;
 	unsigned int i;
@@ -264,6 +285,7 @@ static void perns_table_put(struct perns_table *t)
 	list_del(&t->list);
 	spin_unlock(&type->lock);
 	for (i = 0; i < t->len; i++) {
+		/* The last reference: nobody else can see @t. */
 		struct perns_context *ctx = rcu_dereference_protected(t->ctx[i], 1);
 
 		if (ctx)
@@ -274,10 +296,10 @@ static void perns_table_put(struct perns_table *t)
 
 /*
  * A copy of @old, at least @len slots long, holding its own references.
- * Not yet published.
+ * Not yet published. The caller keeps @old's slots stable.
  */
-static struct perns_table *perns_table_copy(const struct perns_table *old,
-					    unsigned int len)
+struct perns_table *perns_table_copy(const struct perns_table *old,
+				     unsigned int len)
 {
 	struct perns_table *t;
 	unsigned int i;
@@ -295,8 +317,8 @@ static struct perns_table *perns_table_copy(const struct perns_table *old,
 }
 
 /* Sets the slot of an unpublished table; takes over the reference. */
-static void perns_table_set(struct perns_table *t, unsigned int slot,
-			    struct perns_context *ctx)
+void perns_table_set(struct perns_table *t, unsigned int slot,
+		     struct perns_context *ctx)
 {
 	struct perns_context *old = rcu_dereference_protected(t->ctx[slot], 1);
 
@@ -305,9 +327,9 @@ static void perns_table_set(struct perns_table *t, unsigned int slot,
 		perns_context_put(old);
 }
 
-/* @pns's context for @ops, without a reference. */
-static struct perns_context *perns_lookup(struct perns_operations *ops,
-					  struct perns_ns *pns)
+/* @pns's context for @ops, without a reference; RCU or perns_mutex. */
+struct perns_context *perns_lookup(struct perns_operations *ops,
+				   struct perns_ns *pns)
 {
 	struct perns_table *t = rcu_dereference_check(pns->table,
 					lockdep_is_held(&perns_mutex));
@@ -346,6 +368,11 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 		ctx = perns_lookup(ops, pns);
 	} while (ctx && !refcount_inc_not_zero(&ctx->refs));
 	rcu_read_unlock();
+	/* @ops went away and its slot went to another device meanwhile. */
+	if (ctx && unlikely(ctx->ops != ops)) {
+		perns_context_put(ctx);
+		ctx = NULL;
+	}
 	return ctx;
 }
 EXPORT_SYMBOL_GPL(perns_context_get);
@@ -354,7 +381,7 @@ EXPORT_SYMBOL_GPL(perns_context_get);
  * A reference to @pns' namespace, or NULL if there is no @pns or its
  * namespace is dying. The caller keeps @pns alive (perns_mutex).
  */
-static struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
+struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
 {
 	struct ns_common *ns;
 	unsigned long flags;
@@ -389,11 +416,14 @@ struct ns_common *perns_context_owner(struct perns_context *ctx)
 EXPORT_SYMBOL_GPL(perns_context_owner);
 
 /**
- * perns_context_is_initial() - whether the initial namespace owns a context
+ * perns_context_is_initial() - whether a context is a device's base context
  * @ctx: the context
  *
- * Context: any; takes no lock. The answer may change right after, when
- * setdevns() moves @ctx.
+ * The base context is owned by the initial namespace of the device's type
+ * and used by every namespace that never opted in; setdevns() cannot move
+ * it, so the answer is stable for as long as the device is registered.
+ *
+ * Context: any; takes no lock.
  * Return: true if the initial namespace of the device's type owns @ctx.
  */
 bool perns_context_is_initial(struct perns_context *ctx)
@@ -410,7 +440,7 @@ static struct perns_gen *perns_gen_alloc(unsigned int len)
 
 	if (!len)
 		return &perns_empty_gen;
-	gen = kzalloc(struct_size(gen, ptr, len), GFP_KERNEL);
+	gen = kzalloc(struct_size(gen, ptr, len), GFP_KERNEL_ACCOUNT);
 	if (gen)
 		gen->len = len;
 	return gen;
@@ -422,23 +452,6 @@ static void perns_gen_free(struct perns_gen *gen)
 		kfree_rcu(gen, rcu);
 }
 
-static struct perns_ns *perns_ns_hold(struct perns_ns *pns)
-{
-	refcount_inc(&pns->refs);
-	return pns;
-}
-
-static void perns_ns_put(struct perns_ns *pns)
-{
-	while (pns && refcount_dec_and_test(&pns->refs)) {
-		struct perns_ns *origin = pns->origin;
-
-		perns_gen_free(rcu_dereference_protected(pns->gen, 1));
-		kfree(pns);
-		pns = origin;
-	}
-}
-
 /* Runs @ops' per-namespace part for @pns. */
 static int perns_ops_init(struct perns_operations *ops, struct perns_ns *pns)
 {
@@ -446,7 +459,7 @@ static int perns_ops_init(struct perns_operations *ops, struct perns_ns *pns)
 	int err;
 
 	if (ops->size) {
-		void *data = kzalloc(ops->size, GFP_KERNEL);
+		void *data = kzalloc(ops->size, GFP_KERNEL_ACCOUNT);
 
 		if (!data)
 			return -ENOMEM;
@@ -477,6 +490,35 @@ static bool perns_ops_per_ns(const struct perns_operations *ops)
 	return ops->init || ops->exit || ops->size;
 }
 
+/* Exits of the ops in [@first, @end) of @type->ops, last first. */
+static void perns_ns_exit_ops(struct perns_ns *pns, struct list_head *first,
+			      struct list_head *end)
+{
+	struct list_head *pos;
+
+	for (pos = end->prev; pos != first->prev; pos = pos->prev)
+		perns_ops_exit(list_entry(pos, struct perns_operations, list),
+			       pns);
+}
+
+/* Inits of the ops in [@first, @end); undone if one fails. */
+static int perns_ns_init_ops(struct perns_ns *pns, struct list_head *first,
+			     struct list_head *end)
+{
+	struct list_head *pos;
+	int err;
+
+	for (pos = first; pos != end; pos = pos->next) {
+		err = perns_ops_init(list_entry(pos, struct perns_operations,
+						list), pns);
+		if (err) {
+			perns_ns_exit_ops(pns, first, pos);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static void perns_ns_disown_all(struct perns_ns *pns)
 {
 	struct perns_context *ctx, *tmp;
@@ -485,7 +527,10 @@ static void perns_ns_disown_all(struct perns_ns *pns)
 		__perns_context_disown(ctx);
 }
 
-/* Gives @pns a fresh context of every private-by-default device. */
+/*
+ * Gives @pns, which nobody else can reach yet, a fresh context of every
+ * private-by-default device.
+ */
 static int perns_ns_private_contexts(struct perns_ns *pns)
 {
 	struct perns_type *type = &perns_types[pns->type];
@@ -512,7 +557,6 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 			return PTR_ERR(ctx);
 		}
 		perns_table_set(t, ops->slot, ctx);
-		/* Nobody else can reach @pns or @ctx yet. */
 		__perns_context_own(ctx, pns);
 	}
 	if (t) {
@@ -523,57 +567,73 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 	return 0;
 }
 
-static struct perns_ns *__perns_ns_create(struct ns_common *ns,
-					  unsigned int idx,
-					  struct perns_ns *origin)
+static void perns_ns_release(struct perns_ns *pns)
 {
-	struct perns_type *type = &perns_types[idx];
-	struct perns_operations *ops;
-	struct perns_table *table;
-	struct perns_ns *pns;
-	int err = -ENOMEM;
+	perns_gen_free(rcu_dereference_protected(pns->gen, 1));
+	kfree(pns);
+}
 
-	pns = kzalloc(sizeof(*pns), GFP_KERNEL);
-	if (!pns)
-		return ERR_PTR(-ENOMEM);
-	pns->ns = ns;
-	pns->type = idx;
-	refcount_set(&pns->refs, 1);
-	INIT_LIST_HEAD(&pns->list);
-	INIT_LIST_HEAD(&pns->owned);
-
-	down_read(&type->rwsem);
-	RCU_INIT_POINTER(pns->gen, perns_gen_alloc(type->gen_len));
-	if (!rcu_access_pointer(pns->gen))
-		goto out_free;
+/* The table of @origin with a new reference, or an empty one. */
+static struct perns_table *perns_origin_table(unsigned int idx,
+					      struct perns_ns *origin)
+{
+	struct perns_table *table = NULL;
 
 	if (origin) {
-		pns->origin = perns_ns_hold(origin);
 		rcu_read_lock();
 		do {
 			table = rcu_dereference(origin->table);
 		} while (table && !refcount_inc_not_zero(&table->refs));
 		rcu_read_unlock();
-	} else {
-		table = NULL;
 	}
 	if (!table) {
 		table = perns_table_alloc(idx, 0);
-		if (!table)
-			goto out_free;
-		perns_table_publish(table);
+		if (table)
+			perns_table_publish(table);
 	}
-	RCU_INIT_POINTER(pns->table, table);
+	return table;
+}
 
+static struct perns_ns *__perns_ns_create(struct ns_common *ns,
+					  unsigned int idx,
+					  struct perns_ns *origin)
+{
+	struct perns_type *type = &perns_types[idx];
+	struct perns_table *table;
+	struct perns_ns *pns;
+	struct perns_gen *gen;
+	int err = -ENOMEM;
+
+	pns = kzalloc(sizeof(*pns), GFP_KERNEL_ACCOUNT);
+	if (!pns)
+		return ERR_PTR(-ENOMEM);
+	pns->ns = ns;
+	pns->type = idx;
+	INIT_LIST_HEAD(&pns->list);
+	INIT_LIST_HEAD(&pns->owned);
+
+	down_read(&type->rwsem);
+	gen = perns_gen_alloc(type->gen_len);
+	if (!gen)
+		goto out_free;
+	RCU_INIT_POINTER(pns->gen, gen);
+	table = perns_origin_table(idx, origin);
+	if (!table)
+		goto out_free;
+	RCU_INIT_POINTER(pns->table, table);
+	/* The callbacks may use the namespace's perns state. */
+	if (ns)
+		ns->perns = pns;
+
+	err = perns_ns_init_ops(pns, type->ops.next, type->first_device);
+	if (err)
+		goto out_table;
 	err = perns_ns_private_contexts(pns);
 	if (err)
-		goto out_free;
-
-	list_for_each_entry(ops, &type->ops, list) {
-		err = perns_ops_init(ops, pns);
-		if (err)
-			goto out_undo;
-	}
+		goto out_subsys;
+	err = perns_ns_init_ops(pns, type->first_device, &type->ops);
+	if (err)
+		goto out_contexts;
 
 	spin_lock(&type->lock);
 	list_add_tail(&pns->list, &type->namespaces);
@@ -581,26 +641,34 @@ static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 	up_read(&type->rwsem);
 	return pns;
 
-out_undo:
-	list_for_each_entry_continue_reverse(ops, &type->ops, list)
-		perns_ops_exit(ops, pns);
+out_contexts:
+	perns_ns_disown_all(pns);
+	perns_table_put(rcu_replace_pointer(pns->table, NULL, 1));
+out_subsys:
+	perns_ns_exit_ops(pns, type->ops.next, type->first_device);
+out_table:
+	if (ns)
+		ns->perns = NULL;
+	perns_table_put(rcu_dereference_protected(pns->table, 1));
 out_free:
 	up_read(&type->rwsem);
-	perns_ns_disown_all(pns);
-	perns_table_put(rcu_dereference_protected(pns->table, 1));
-	perns_ns_put(pns);
+	perns_ns_release(pns);
 	return ERR_PTR(err);
 }
 
 /**
  * perns_ns_create() - set up perns for a new namespace
- * @ns: the new namespace; ->ops must be set
+ * @ns: the new namespace, fully constructed but not yet reachable by
+ *	anybody else: every creation path calls this last, right before it
+ *	returns the namespace, and unwinds the whole creation if it fails
  * @origin: the namespace @ns was created from (its parent for user and pid
- *	namespaces), or %NULL
+ *	namespaces)
  *
- * Called by each namespace type's creation path. @ns shares its origin's
- * device contexts; the init methods of the subsystems, and of the devices
- * that need them, run for it.
+ * @ns shares its origin's device contexts; the init methods of the
+ * subsystems, the private contexts of devices that want them, and the
+ * init methods of the devices run for it, in that order, with @ns->perns
+ * already set, so they may use perns_generic() and perns_context_get() on
+ * @ns.
  *
  * Context: process context; may sleep.
  * Return: 0, or the error of an allocation or an init method, in which
@@ -611,17 +679,12 @@ int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
 	struct perns_ns *pns;
 	int idx;
 
-	/* Nothing creates namespaces before perns_init(); be safe if so. */
-	if (unlikely(!perns_wq))
-		return 0;
+	ns->perns = NULL;
 	idx = perns_type_index(ns->ops->type);
-	if (WARN_ON_ONCE(idx < 0))
-		return idx;
-	pns = __perns_ns_create(ns, idx, origin ? origin->perns : NULL);
-	if (IS_ERR(pns))
-		return PTR_ERR(pns);
-	ns->perns = pns;
-	return 0;
+	if (WARN_ON_ONCE(idx < 0 || !perns_types[idx].initial))
+		return -EINVAL;
+	pns = __perns_ns_create(ns, idx, origin->perns);
+	return PTR_ERR_OR_ZERO(pns);
 }
 
 /**
@@ -648,10 +711,9 @@ void perns_ns_free(struct ns_common *ns)
 static void perns_ns_exit(struct perns_ns *pns)
 {
 	struct perns_type *type = &perns_types[pns->type];
-	struct perns_operations *ops;
 	struct perns_table *table;
 
-	/* Device contexts first, then the device and subsystem exits. */
+	/* The namespace's contexts first, then the devices and subsystems. */
 	mutex_lock(&perns_mutex);
 	perns_ns_disown_all(pns);
 	table = rcu_replace_pointer(pns->table, NULL,
@@ -660,14 +722,13 @@ static void perns_ns_exit(struct perns_ns *pns)
 	perns_table_put(table);
 
 	down_read(&type->rwsem);
-	list_for_each_entry_reverse(ops, &type->ops, list)
-		perns_ops_exit(ops, pns);
+	perns_ns_exit_ops(pns, type->ops.next, &type->ops);
 	spin_lock(&type->lock);
 	list_del_init(&pns->list);
 	spin_unlock(&type->lock);
 	up_read(&type->rwsem);
 
-	perns_ns_put(pns);
+	perns_ns_release(pns);
 }
 
 static void perns_free_work(struct work_struct *work)
@@ -676,13 +737,15 @@ static void perns_free_work(struct work_struct *work)
 	struct perns_ns *pns, *tmp;
 
 	list = llist_reverse_order(list);
-	llist_for_each_entry_safe(pns, tmp, list, free_node)
+	llist_for_each_entry_safe(pns, tmp, list, free_node) {
 		perns_ns_exit(pns);
+		cond_resched();
+	}
 }
 
 /* Registration */
 
-static bool perns_ops_registered(const struct perns_operations *ops)
+bool perns_ops_registered(const struct perns_operations *ops)
 {
 	return (ops->list.next && !list_empty(&ops->list)) ||
 	       (ops->dev_list.next && !list_empty(&ops->dev_list));
@@ -699,7 +762,8 @@ static int perns_gen_grow(struct perns_type *type, unsigned int id)
 	list_for_each_entry(pns, &type->namespaces, list) {
 		struct perns_gen *old, *gen;
 
-		old = rcu_dereference_protected(pns->gen, 1);
+		old = rcu_dereference_protected(pns->gen,
+						lockdep_is_held(&type->rwsem));
 		if (id < old->len)
 			continue;
 		gen = perns_gen_alloc(id + 1);
@@ -760,6 +824,18 @@ static void perns_unregister_ops(struct perns_type *type,
 		ida_free(&type->gen_ids, *ops->id);
 }
 
+/* The type of a registration, or an error for one the kernel lacks. */
+static struct perns_type *perns_type_get(int nstype)
+{
+	int idx = perns_type_index(nstype);
+
+	if (idx < 0)
+		return ERR_PTR(-EINVAL);
+	if (!perns_types[idx].supported)
+		return ERR_PTR(-EOPNOTSUPP);
+	return &perns_types[idx];
+}
+
 /**
  * register_perns_subsys() - register a per-namespace subsystem
  * @nstype: the namespace type, a CLONE_NEW* flag
@@ -770,31 +846,29 @@ static void perns_unregister_ops(struct perns_type *type,
  * torn down after every device of the type.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL for an unknown @nstype, -EBUSY if @ops is registered,
- * or the error of an init method.
+ * Return: 0, -EINVAL for an unknown @nstype, -EOPNOTSUPP for a namespace
+ * type the kernel is built without, -EBUSY if @ops is registered, or the
+ * error of an init method.
  */
 int register_perns_subsys(int nstype, struct perns_operations *ops)
 {
-	int idx = perns_type_index(nstype);
-	struct perns_type *type;
+	struct perns_type *type = perns_type_get(nstype);
 	int err;
 
-	if (idx < 0 || WARN_ON(!!ops->id != !!ops->size))
+	if (IS_ERR(type))
+		return PTR_ERR(type);
+	if (WARN_ON(!!ops->id != !!ops->size))
 		return -EINVAL;
-	type = &perns_types[idx];
 	mutex_lock(&perns_mutex);
 	down_write(&type->rwsem);
 	if (perns_ops_registered(ops)) {
 		err = -EBUSY;
 	} else {
-		ops->type = idx;
+		ops->type = type - perns_types;
 		err = perns_register_ops(type, ops, type->first_device);
 	}
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
-	if (err == 0)
-		return 0;
-	rcu_barrier();
 	return err;
 }
 EXPORT_SYMBOL_GPL(register_perns_subsys);
@@ -804,27 +878,25 @@ EXPORT_SYMBOL_GPL(register_perns_subsys);
  * @nstype: the namespace type it was registered for
  * @ops: the subsystem
  *
- * Runs @ops->exit for every live namespace of @nstype and waits for the
- * exits of dying namespaces already queued.
+ * Runs @ops->exit for every namespace of @nstype whose exit has not run
+ * yet, dying ones included.
  *
  * Context: process context; may sleep.
  */
 void unregister_perns_subsys(int nstype, struct perns_operations *ops)
 {
-	int idx = perns_type_index(nstype);
-	struct perns_type *type;
+	struct perns_type *type = perns_type_get(nstype);
 
-	if (WARN_ON(idx < 0))
+	if (WARN_ON(IS_ERR(type)))
 		return;
-	type = &perns_types[idx];
 	mutex_lock(&perns_mutex);
 	down_write(&type->rwsem);
-	if (!WARN(!ops->list.next || list_empty(&ops->list) || ops->type != idx,
+	if (!WARN(!ops->list.next || list_empty(&ops->list) ||
+		  ops->type != type - perns_types,
 		  "perns: unregistering unregistered ops\n"))
 		perns_unregister_ops(type, ops);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
-	rcu_barrier();
 }
 EXPORT_SYMBOL_GPL(unregister_perns_subsys);
 
@@ -847,7 +919,8 @@ static void perns_clear_slots(struct perns_type *type,
 
 		if (ops->slot >= t->len)
 			continue;
-		ctx = rcu_replace_pointer(t->ctx[ops->slot], NULL, 1);
+		ctx = rcu_replace_pointer(t->ctx[ops->slot], NULL,
+					  lockdep_is_held(&perns_mutex));
 		if (!ctx)
 			continue;
 		if (ctx->owner)
@@ -865,31 +938,31 @@ static void perns_release_list(struct list_head *release)
 	list_for_each_entry_safe(ctx, tmp, release, owner_node) {
 		list_del_init(&ctx->owner_node);
 		perns_context_put(ctx);
+		cond_resched();
 	}
 }
 
-/* Gives every live namespace of @type a fresh context of @ops. */
+/* Gives every live namespace of @type but the initial one a fresh context. */
 static int perns_private_contexts(struct perns_type *type,
 				  struct perns_operations *ops)
 {
 	struct perns_ns *pns;
-	int err;
 
 	list_for_each_entry(pns, &type->namespaces, list) {
 		struct perns_table *old, *t;
 		struct perns_context *ctx;
 
-		if (pns == type->initial || !rcu_access_pointer(pns->table))
+		old = rcu_dereference_protected(pns->table,
+						lockdep_is_held(&perns_mutex));
+		if (pns == type->initial || !old)
 			continue;
-		old = rcu_dereference_protected(pns->table, 1);
 		t = perns_table_copy(old, ops->slot + 1);
 		if (!t)
 			return -ENOMEM;
 		ctx = perns_context_new(ops, pns);
 		if (IS_ERR(ctx)) {
-			err = PTR_ERR(ctx);
 			perns_table_put(t);
-			return err;
+			return PTR_ERR(ctx);
 		}
 		perns_table_set(t, ops->slot, ctx);
 		perns_table_publish(t);
@@ -901,6 +974,18 @@ static int perns_private_contexts(struct perns_type *type,
 	return 0;
 }
 
+/* Checks what a device brings before anything is allocated for it. */
+static int perns_device_valid(const struct perns_operations *ops)
+{
+	if (WARN_ON(!!ops->id != !!ops->size))
+		return -EINVAL;
+	if (ops->ctx_size > KMALLOC_MAX_SIZE)
+		return -EINVAL;
+	if (ops->count && (!ops->fops || ops->devt + (ops->count - 1) < ops->devt))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * register_perns_device() - register a per-namespace character device
  * @nstype: the namespace type, a CLONE_NEW* flag
@@ -908,36 +993,36 @@ static int perns_private_contexts(struct perns_type *type,
  *	@ops->count identify its files
  *
  * Creates the device's base context, owned by the initial namespace of
- * @nstype and shared by every live namespace; with %PERNS_CTX_PRIVATE,
- * every live namespace gets a fresh context instead. @ops->init, if set,
- * runs for every live namespace. Contexts are released and devices torn
- * down before subsystems.
+ * @nstype for as long as the device is registered and shared by every live
+ * namespace; with %PERNS_CTX_PRIVATE, every live namespace but the initial
+ * one gets a fresh context instead. @ops->init, if set, runs for every live
+ * namespace after its context exists. Devices are torn down before
+ * subsystems.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL for an unknown @nstype or incomplete @ops, -EBUSY if
- * @ops is registered, or the error of an init method.
+ * Return: 0, -EINVAL for an unknown @nstype or inconsistent @ops,
+ * -EOPNOTSUPP for a namespace type the kernel is built without, -EBUSY if
+ * @ops is registered or its device numbers overlap another device's, or
+ * the error of an allocation or an init method.
  */
 int register_perns_device(int nstype, struct perns_operations *ops)
 {
-	int idx = perns_type_index(nstype);
+	struct perns_type *type = perns_type_get(nstype);
 	struct perns_context *base;
-	struct perns_type *type;
+	LIST_HEAD(release);
 	int err;
 
-	LIST_HEAD(release);
-
-	if (idx < 0 || WARN_ON(!!ops->id != !!ops->size))
-		return -EINVAL;
-	type = &perns_types[idx];
-	if (WARN_ON(!type->initial))
-		return -EINVAL;
+	if (IS_ERR(type))
+		return PTR_ERR(type);
+	err = perns_device_valid(ops);
+	if (err)
+		return err;
 	mutex_lock(&perns_mutex);
 	down_write(&type->rwsem);
-	if (perns_ops_registered(ops)) {
-		err = -EBUSY;
+	err = -EBUSY;
+	if (perns_ops_registered(ops))
 		goto out_unlock;
-	}
-	ops->type = idx;
+	ops->type = type - perns_types;
 	ops->drained = NULL;
 	/* A bias, dropped by unregister_perns_device(). */
 	atomic_set(&ops->nr_contexts, 1);
@@ -945,24 +1030,33 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	if (err < 0)
 		goto out_unlock;
 	ops->slot = err;
+	if (ops->count) {
+		err = mtree_insert_range(&perns_devices, ops->devt,
+					 ops->devt + (ops->count - 1), ops,
+					 GFP_KERNEL);
+		if (err == -EEXIST)
+			err = -EBUSY;
+		if (err)
+			goto out_slot;
+	}
 	type->nr_slots = max(type->nr_slots, ops->slot + 1);
 
 	base = perns_context_new(ops, type->initial);
 	if (IS_ERR(base)) {
 		err = PTR_ERR(base);
-		goto out_slot;
+		goto out_devt;
 	}
 	perns_context_own(base, type->initial);
 
 	if (ops->flags & PERNS_CTX_PRIVATE) {
 		err = perns_private_contexts(type, ops);
 		if (err)
-			goto out_private;
+			goto out_contexts;
 	}
 	if (perns_ops_per_ns(ops)) {
 		err = perns_register_ops(type, ops, &type->ops);
 		if (err)
-			goto out_private;
+			goto out_contexts;
 		if (type->first_device == &type->ops)
 			type->first_device = &ops->list;
 	}
@@ -975,21 +1069,19 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	mutex_unlock(&perns_mutex);
 	return 0;
 
-out_private:
+out_contexts:
 	perns_clear_slots(type, ops, &release);
 	perns_context_disown(base);
 	list_add(&base->owner_node, &release);
-	ida_free(&type->slots, ops->slot);
-	up_write(&type->rwsem);
-	mutex_unlock(&perns_mutex);
-	perns_release_list(&release);
-	return err;
-
+out_devt:
+	if (ops->count)
+		mtree_erase(&perns_devices, ops->devt);
 out_slot:
 	ida_free(&type->slots, ops->slot);
 out_unlock:
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
+	perns_release_list(&release);
 	return err;
 }
 EXPORT_SYMBOL_GPL(register_perns_device);
@@ -1000,57 +1092,66 @@ EXPORT_SYMBOL_GPL(register_perns_device);
  * @ops: the device
  *
  * Drops every namespace's context of the device, runs @ops->exit for every
- * live namespace, and waits until the last context is released. The
- * driver must have removed its character device first, and its files hold
- * a reference to its module, so no file of the device is open.
+ * live namespace, and waits until the last context is released, that is
+ * until every file bound to one is closed. Call it from the driver's
+ * module exit, after removing its character device: the files hold a
+ * reference to the module, so none is open then and this does not wait.
  *
  * Context: process context; may sleep.
  */
 void unregister_perns_device(int nstype, struct perns_operations *ops)
 {
+	struct perns_type *type = perns_type_get(nstype);
 	DECLARE_COMPLETION_ONSTACK(drained);
-	int idx = perns_type_index(nstype);
 	struct perns_context *base;
-	struct perns_type *type;
 	LIST_HEAD(release);
 
-	if (WARN_ON(idx < 0))
+	if (WARN_ON(IS_ERR(type)))
 		return;
-	type = &perns_types[idx];
 	mutex_lock(&perns_mutex);
 	down_write(&type->rwsem);
 	if (WARN(!ops->dev_list.next || list_empty(&ops->dev_list) ||
-		 ops->type != idx, "perns: unregistering unregistered device\n")) {
+		 ops->type != type - perns_types,
+		 "perns: unregistering unregistered device\n")) {
 		up_write(&type->rwsem);
 		mutex_unlock(&perns_mutex);
 		return;
 	}
-	/* No new file binds from here on. */
+	/* No new file binds and no new namespace gets a context from here on. */
 	base = ops->base;
 	WRITE_ONCE(ops->base, NULL);
 	list_del_init(&ops->dev_list);
+	if (ops->count)
+		mtree_erase(&perns_devices, ops->devt);
 	if (ops->flags & PERNS_CTX_PRIVATE)
 		type->nr_private--;
 	ops->drained = &drained;
 	perns_clear_slots(type, ops, &release);
+	perns_context_disown(base);
+	list_add_tail(&base->owner_node, &release);
+	up_write(&type->rwsem);
+	mutex_unlock(&perns_mutex);
+
+	/* The contexts first, outside perns_mutex, then the device's exits. */
+	perns_release_list(&release);
+
+	mutex_lock(&perns_mutex);
+	down_write(&type->rwsem);
 	if (perns_ops_per_ns(ops)) {
 		if (type->first_device == &ops->list)
 			type->first_device = ops->list.next;
 		perns_unregister_ops(type, ops);
 	}
-	if (base->owner)
-		perns_context_disown(base);
+	/*
+	 * A lookup racing with this either failed refcount_inc_not_zero() on
+	 * memory kfree_rcu() keeps valid, or holds a reference the drain
+	 * below waits for, or finds the next device of this slot and drops
+	 * it (perns_context_get() checks the context's device).
+	 */
 	ida_free(&type->slots, ops->slot);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 
-	/*
-	 * No grace period: a lookup that raced with the above either failed
-	 * refcount_inc_not_zero() on memory kfree_rcu() keeps valid, or holds
-	 * a reference, which the drain below waits for.
-	 */
-	perns_release_list(&release);
-	perns_context_put(base);
 	if (!atomic_dec_and_test(&ops->nr_contexts))
 		wait_for_completion(&drained);
 }
@@ -1105,102 +1206,146 @@ void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
 }
 EXPORT_SYMBOL_GPL(unregister_perns_misc_device);
 
-/* Files */
-
-/**
- * perns_task_ns() - a task's namespace of a type
- * @task: the task
- * @nstype: a CLONE_NEW* flag
- *
- * Return: a reference to the namespace, to be dropped with perns_put_ns(),
- * or %NULL if @task has exited or @nstype is unknown.
+/*
+ * The device that owns device number @devt, or NULL. Call under
+ * rcu_read_lock(); the device stays readable until rcu_read_unlock().
  */
-struct ns_common *perns_task_ns(struct task_struct *task, int nstype)
+struct perns_operations *perns_device_lookup(dev_t devt)
 {
-	const struct proc_ns_operations *ops = NULL;
+	return mtree_load(&perns_devices, devt);
+}
 
+/* Namespaces of tasks and files */
+
+static const struct proc_ns_operations *perns_proc_ns_ops(int nstype)
+{
+	int idx = perns_type_index(nstype);
+
+	if (idx < 0 || !perns_types[idx].supported)
+		return NULL;
 	switch (nstype) {
+#ifdef CONFIG_USER_NS
 	case CLONE_NEWUSER:
-		if (IS_ENABLED(CONFIG_USER_NS))
-			ops = &userns_operations;
-		else
-			return &init_user_ns.ns;
-		break;
-	case CLONE_NEWUTS:
-		if (IS_ENABLED(CONFIG_UTS_NS))
-			ops = &utsns_operations;
-		else
-			return &init_uts_ns.ns;
-		break;
-#if defined(CONFIG_SYSVIPC) || defined(CONFIG_POSIX_MQUEUE)
-	case CLONE_NEWIPC:
-		if (IS_ENABLED(CONFIG_IPC_NS))
-			ops = &ipcns_operations;
-		else
-			return &init_ipc_ns.ns;
-		break;
+		return &userns_operations;
 #endif
+#ifdef CONFIG_UTS_NS
+	case CLONE_NEWUTS:
+		return &utsns_operations;
+#endif
+#ifdef CONFIG_IPC_NS
+	case CLONE_NEWIPC:
+		return &ipcns_operations;
+#endif
+#ifdef CONFIG_PID_NS
 	case CLONE_NEWPID:
-		if (IS_ENABLED(CONFIG_PID_NS))
-			ops = &pidns_operations;
-		else
-			return &init_pid_ns.ns;
-		break;
-#ifdef CONFIG_NET
+		return &pidns_operations;
+#endif
+#ifdef CONFIG_NET_NS
 	case CLONE_NEWNET:
-		if (IS_ENABLED(CONFIG_NET_NS))
-			ops = &netns_operations;
-		else
-			return &init_net.ns;
-		break;
+		return &netns_operations;
 #endif
 	case CLONE_NEWNS:
-		ops = &mntns_operations;
-		break;
+		return &mntns_operations;
 #ifdef CONFIG_CGROUPS
 	case CLONE_NEWCGROUP:
-		ops = &cgroupns_operations;
-		break;
+		return &cgroupns_operations;
 #endif
 #ifdef CONFIG_TIME_NS
 	case CLONE_NEWTIME:
-		ops = &timens_operations;
-		break;
+		return &timens_operations;
 #endif
-	default:
-		return NULL;
 	}
-	return ops->get(task);
+	return NULL;
+}
+
+/*
+ * A task's namespace of a type: a reference, ERR_PTR(-EINVAL) if the kernel
+ * has no such namespace type, or ERR_PTR(-ESRCH) if @task has exited.
+ */
+struct ns_common *perns_task_ns(struct task_struct *task, int nstype)
+{
+	const struct proc_ns_operations *ops = perns_proc_ns_ops(nstype);
+	struct ns_common *ns;
+
+	if (!ops)
+		return ERR_PTR(-EINVAL);
+	ns = ops->get(task);
+	return ns ?: ERR_PTR(-ESRCH);
 }
 
 /**
  * perns_put_ns() - drop a namespace reference taken by perns
- * @ns: from perns_task_ns(), perns_context_owner() or perns_ns_get_by_fd()
- *
- * The initial namespace of a type the kernel was built without has no
- * operations and needs no reference.
+ * @ns: from perns_context_owner() or perns_ns_get_by_fd()
  */
 void perns_put_ns(struct ns_common *ns)
 {
-	if (ns->ops)
-		ns->ops->put(ns);
+	ns->ops->put(ns);
 }
 EXPORT_SYMBOL_GPL(perns_put_ns);
 
-/**
- * perns_ns_capable() - a capability over a namespace
- * @ns: the namespace
- * @cap: the capability
- *
- * Return: whether the caller has @cap in the user namespace owning @ns (for
- * a user namespace, its parent), or globally for the initial user namespace.
- */
-bool perns_ns_capable(struct ns_common *ns, int cap)
+/* The namespace of type @nstype of the process behind a pidfd. */
+static struct ns_common *perns_pidfd_ns(struct pid *pid, int nstype)
 {
-	struct user_namespace *owner = ns->ops->owner(ns);
+	struct task_struct *task;
+	struct ns_common *ns;
+	bool alive;
 
-	return owner ? ns_capable(owner, cap) : capable(cap);
+	/* As with setns(): one namespace type, named explicitly. */
+	if (!nstype || hweight32(nstype) != 1 || !perns_proc_ns_ops(nstype))
+		return ERR_PTR(-EINVAL);
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+	task_lock(task);
+	alive = task->nsproxy;
+	task_unlock(task);
+	if (!alive)
+		ns = ERR_PTR(-ESRCH);
+	else if (!ptrace_may_access(task, PTRACE_MODE_READ_REALCREDS))
+		ns = ERR_PTR(-EPERM);
+	else
+		ns = perns_task_ns(task, nstype);
+	put_task_struct(task);
+	return ns;
 }
+
+/**
+ * perns_ns_get_by_fd() - the namespace an nsfs file or a pidfd names
+ * @fd: an nsfs file (/proc/PID/ns/TYPE) or a pidfd
+ * @nstype: the CLONE_NEW* type @fd must name; for a pidfd it says which of
+ *	the process's namespaces, and is required
+ *
+ * A pidfd needs ptrace read access to its process, as setns() does.
+ *
+ * Context: process context.
+ * Return: a reference to the namespace, to be dropped with perns_put_ns(),
+ * or ERR_PTR(-EBADF) for a bad @fd, -EINVAL if @fd names no namespace, one
+ * of another type or of a type the kernel lacks, -ESRCH if the pidfd's
+ * process has exited, -EPERM without ptrace access to it.
+ */
+struct ns_common *perns_ns_get_by_fd(int fd, int nstype)
+{
+	CLASS(fd, f)(fd);
+	struct ns_common *ns;
+	struct pid *pid;
+
+	if (fd_empty(f))
+		return ERR_PTR(-EBADF);
+	if (proc_ns_file(fd_file(f))) {
+		ns = get_proc_ns(file_inode(fd_file(f)));
+		if (nstype && ns->ops->type != nstype)
+			return ERR_PTR(-EINVAL);
+		refcount_inc(&ns->count);
+		return ns;
+	}
+	pid = pidfd_pid(fd_file(f));
+	if (IS_ERR(pid))
+		return ERR_PTR(-EINVAL);
+	return perns_pidfd_ns(pid, nstype);
+}
+EXPORT_SYMBOL_GPL(perns_ns_get_by_fd);
+
+/* Files */
 
 /**
  * perns_file_open() - bind a file of a perns device to a context
@@ -1224,7 +1369,7 @@ int perns_file_open(struct file *file, struct perns_operations *ops)
 	if (!smp_load_acquire(&ops->base))
 		return -ENODEV;
 	ns = perns_task_ns(current, perns_types[ops->type].nstype);
-	if (!ns)
+	if (IS_ERR(ns))
 		return -ENODEV;
 	ctx = perns_context_get(ops, ns);
 	perns_put_ns(ns);
@@ -1252,236 +1397,27 @@ void perns_file_release(struct file *file)
 EXPORT_SYMBOL_GPL(perns_file_release);
 
 /**
- * perns_file_device() - the perns device of an open file
- * @file: any file
+ * perns_file_show_fdinfo() - show a perns device file's context in fdinfo
+ * @m: the fdinfo seq_file
+ * @file: a file bound by perns_file_open()
  *
- * Return: the device whose bound file @file is, or %NULL.
- */
-struct perns_operations *perns_file_device(struct file *file)
-{
-	struct perns_operations *ops, *found = NULL;
-	struct inode *inode = file_inode(file);
-	struct perns_type *type;
-
-	if (!S_ISCHR(inode->i_mode) || !file->private_data)
-		return NULL;
-	mutex_lock(&perns_mutex);
-	/* Only a file of a perns device has a context in private_data. */
-	for_each_perns_device(type, ops)
-		if (ops->fops && ops->fops == file->f_op &&
-		    perns_file_context(file)->ops == ops)
-			found = ops;
-	mutex_unlock(&perns_mutex);
-	return found;
-}
-
-/* setdevns() */
-
-/*
- * What @from uses once its context migrates away: its origin's context, or
- * a fresh one (*@fresh) if no origin is alive, as for an initial namespace.
- */
-static struct perns_context *perns_fallback(struct perns_operations *ops,
-					    struct perns_ns *from, bool *fresh)
-{
-	struct perns_ns *pns;
-
-	*fresh = false;
-	for (pns = from->origin; pns; pns = pns->origin) {
-		if (rcu_access_pointer(pns->table))
-			return perns_context_hold(perns_lookup(ops, pns));
-	}
-	*fresh = true;
-	return perns_context_new(ops, from);
-}
-
-/*
- * Publishes @t, a copy of @pns's table, with @ctx in @ops' slot. Returns
- * the old table, for the caller to put once it dropped perns_mutex.
- */
-static struct perns_table *perns_ns_set(struct perns_ns *pns,
-					struct perns_operations *ops,
-					struct perns_table *t,
-					struct perns_context *ctx)
-{
-	perns_table_set(t, ops->slot, ctx);
-	perns_table_publish(t);
-	return rcu_replace_pointer(pns->table, t, lockdep_is_held(&perns_mutex));
-}
-
-/* CAP_SYS_ADMIN over @from's namespace, or globally if it is gone. */
-static int perns_migrate_allowed(struct perns_ns *from)
-{
-	struct ns_common *ns = perns_ns_get_ns(from);
-	bool ok;
-
-	if (!ns)
-		return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
-	ok = perns_ns_capable(ns, CAP_SYS_ADMIN);
-	perns_put_ns(ns);
-	return ok ? 0 : -EPERM;
-}
-
-/**
- * perns_change_context() - the core of setdevns()
- * @src: the context a file of the device is bound to
- * @target: the namespace to change, held by the caller
- * @mode: %SETDEVNS_SHARE, %SETDEVNS_UNSHARE or %SETDEVNS_MIGRATE
+ * Adds "perns_ctx:" (the context's id, as NS_GET_DEVCTX reports it) and
+ * "perns_type:" (the namespace type's name) to /proc/PID/fdinfo/FD. A
+ * driver sets it as its &file_operations.show_fdinfo, or calls it from
+ * its own.
  *
- * The caller checked @mode, that @target is of the device's type, that the
- * device has the op @mode needs, and the caller's privileges over @target.
- * For %SETDEVNS_MIGRATE this checks the caller's privileges over the
- * namespace owning @src, which only perns_mutex keeps stable.
- *
- * Context: process context; may sleep.
- * Return: 0, -ENODEV if the device went away, -EPERM, -ENOMEM, or the
- * op's error; on error nothing changed.
+ * Context: process context.
  */
-int perns_change_context(struct perns_context *src, struct ns_common *target,
-			 unsigned int mode)
+void perns_file_show_fdinfo(struct seq_file *m, struct file *file)
 {
-	struct perns_operations *ops = src->ops;
-	struct perns_table *t = NULL, *from_t = NULL;
-	struct perns_context *new = NULL, *fb = NULL, *cur;
-	struct perns_ns *pns = target->perns, *from;
-	bool fresh = false;
-	int err;
+	struct perns_context *ctx = perns_file_context(file);
 
-	mutex_lock(&perns_mutex);
-	err = -ENODEV;
-	if (list_empty(&ops->dev_list))
-		goto out;
-	cur = perns_lookup(ops, pns);
-	from = src->owner;
-	if (mode == SETDEVNS_MIGRATE) {
-		err = perns_migrate_allowed(from);
-		if (err)
-			goto out;
-	}
-	err = 0;
-	if (cur == src && (mode == SETDEVNS_SHARE || from == pns))
-		goto out;
-
-	err = -ENOMEM;
-	t = perns_table_copy(rcu_dereference_protected(pns->table, 1),
-			     ops->slot + 1);
-	if (!t)
-		goto out;
-
-	switch (mode) {
-	case SETDEVNS_SHARE:
-		new = perns_context_hold(src);
-		break;
-	case SETDEVNS_UNSHARE:
-		new = perns_context_alloc(ops);
-		if (!new)
-			goto out;
-		err = ops->unshare(new, src);
-		if (err) {
-			perns_context_free(new);
-			new = NULL;
-			goto out;
-		}
-		perns_context_live(new);
-		break;
-	case SETDEVNS_MIGRATE:
-		if (from && from != pns) {
-			from_t = perns_table_copy(rcu_dereference_protected(from->table, 1),
-						  ops->slot + 1);
-			if (!from_t)
-				goto out;
-			fb = perns_fallback(ops, from, &fresh);
-			if (IS_ERR(fb)) {
-				err = PTR_ERR(fb);
-				fb = NULL;
-				goto out;
-			}
-		}
-		err = ops->migrate(src, from, pns);
-		if (err)
-			goto out;
-		new = perns_context_hold(src);
-		break;
-	}
-
-	/* Commit: nothing fails from here on. */
-	err = 0;
-	if (cur->owner == pns)
-		perns_context_disown(cur);
-	if (from_t) {
-		from_t = perns_ns_set(from, ops, from_t, fb);
-		if (fresh)
-			perns_context_own(fb, from);
-		fb = NULL;
-	}
-	if (mode != SETDEVNS_SHARE)
-		perns_context_own(new, pns);
-	t = perns_ns_set(pns, ops, t, new);
-	new = NULL;
-out:
-	mutex_unlock(&perns_mutex);
-	if (fb)
-		perns_context_put(fb);
-	if (new)
-		perns_context_put(new);
-	perns_table_put(from_t);
-	perns_table_put(t);
-	return err;
+	if (!ctx)
+		return;
+	seq_printf(m, "perns_ctx:\t%llu\n", ctx->id);
+	seq_printf(m, "perns_type:\t%s\n", perns_types[ctx->ops->type].name);
 }
-
-/**
- * perns_ns_devctx() - a namespace's context for a device, for NS_GET_DEVCTX
- * @ns: the namespace, held by the caller
- * @devt: a device number of the device
- * @private: set if @ns owns the context
- * @ctx_id: set to the context's id
- *
- * Return: 0, -ENODEV if @devt is not a perns device, or -EINVAL if the
- * device is not of @ns' type.
- */
-int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,
-		    u64 *ctx_id)
-{
-	struct perns_operations *ops, *found = NULL;
-	struct perns_context *ctx;
-	struct perns_type *type;
-	int err = -ENODEV;
-
-	mutex_lock(&perns_mutex);
-	for_each_perns_device(type, ops)
-		if (ops->count && devt >= ops->devt &&
-		    devt - ops->devt < ops->count)
-			found = ops;
-	if (found) {
-		err = -EINVAL;
-		if (ns->perns && ns->perns->type == found->type) {
-			ctx = perns_lookup(found, ns->perns);
-			*private = ctx->owner == ns->perns;
-			*ctx_id = ctx->id;
-			err = 0;
-		}
-	}
-	mutex_unlock(&perns_mutex);
-	return err;
-}
-
-/* /proc/perns/devices */
-
-static int perns_devices_show(struct seq_file *m, void *v)
-{
-	struct perns_operations *ops;
-	struct perns_type *type;
-
-	seq_puts(m, "type\tdevice\tcount\tmode\tname\n");
-	mutex_lock(&perns_mutex);
-	for_each_perns_device(type, ops)
-		seq_printf(m, "%s\t%u:%u\t%u\t%s\t%s\n", type->name,
-			   MAJOR(ops->devt), MINOR(ops->devt), ops->count,
-			   ops->flags & PERNS_CTX_PRIVATE ? "private" : "shared",
-			   ops->name ?: "");
-	mutex_unlock(&perns_mutex);
-	return 0;
-}
+EXPORT_SYMBOL_GPL(perns_file_show_fdinfo);
 
 static struct ns_common *perns_initial_ns(unsigned int idx)
 {
@@ -1490,18 +1426,19 @@ static struct ns_common *perns_initial_ns(unsigned int idx)
 		return &init_user_ns.ns;
 	case PERNS_UTS:
 		return &init_uts_ns.ns;
-#if defined(CONFIG_SYSVIPC) || defined(CONFIG_POSIX_MQUEUE)
+#ifdef CONFIG_IPC_NS
 	case PERNS_IPC:
 		return &init_ipc_ns.ns;
 #endif
 	case PERNS_PID:
 		return &init_pid_ns.ns;
-#ifdef CONFIG_NET
+#ifdef CONFIG_NET_NS
 	case PERNS_NET:
 		return &init_net.ns;
 #endif
 	case PERNS_MNT:
-		return perns_task_ns(&init_task, CLONE_NEWNS);
+		/* A reference, which perns_init() drops: the mount is static. */
+		return mntns_operations.get(&init_task);
 #ifdef CONFIG_CGROUPS
 	case PERNS_CGROUP:
 		return &init_cgroup_ns.ns;
@@ -1514,7 +1451,16 @@ static struct ns_common *perns_initial_ns(unsigned int idx)
 	return NULL;
 }
 
-static int __init perns_init(void)
+/**
+ * perns_init() - set up perns and the initial namespaces' state
+ *
+ * Called from start_kernel() once the initial mount namespace exists and
+ * before anything can create a namespace (kdevtmpfs creates the first one,
+ * from driver_init()).
+ *
+ * Context: early boot, process context.
+ */
+void __init perns_init(void)
 {
 	unsigned int idx;
 
@@ -1524,8 +1470,11 @@ static int __init perns_init(void)
 
 	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
 		struct perns_type *type = &perns_types[idx];
+		struct ns_common *ns;
+		struct perns_ns *pns;
 
-		init_rwsem(&type->rwsem);
+		__init_rwsem(&type->rwsem, "perns_type->rwsem",
+			     &perns_rwsem_keys[idx]);
 		INIT_LIST_HEAD(&type->ops);
 		type->first_device = &type->ops;
 		INIT_LIST_HEAD(&type->devices);
@@ -1534,29 +1483,18 @@ static int __init perns_init(void)
 		INIT_LIST_HEAD(&type->tables);
 		ida_init(&type->gen_ids);
 		ida_init(&type->slots);
-	}
 
-	for (idx = 0; idx < PERNS_NR_TYPES; idx++) {
-		struct ns_common *ns = perns_initial_ns(idx);
-		struct perns_ns *pns;
-
-		/* A type the kernel does not have still gets a namespace. */
+		/* A type the kernel lacks gets no state: nothing can register. */
+		ns = type->supported ? perns_initial_ns(idx) : NULL;
+		if (!ns) {
+			type->supported = false;
+			continue;
+		}
 		pns = __perns_ns_create(ns, idx, NULL);
 		if (IS_ERR(pns))
 			panic("perns: cannot set up the initial namespaces\n");
-		perns_types[idx].initial = perns_ns_hold(pns);
-		if (ns) {
-			ns->perns = pns;
-			if (idx == PERNS_MNT)
-				perns_put_ns(ns);
-		}
+		type->initial = pns;
+		if (idx == PERNS_MNT)
+			perns_put_ns(ns);
 	}
-	proc_mkdir("perns", NULL);
-	proc_create_single("perns/devices", 0444, NULL, perns_devices_show);
-	return 0;
 }
-core_initcall(perns_init);
-
-#ifdef CONFIG_PERNS_KUNIT_TEST
-#include "tests/perns_kunit.c"
-#endif

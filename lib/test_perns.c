@@ -10,6 +10,9 @@
  * counter is 666, so that tests can see a driver's own error.
  *
  * /dev/test_perns_plain (uts) has neither an unshare nor a migrate op.
+ * The devices of the eight types check, in their init method, that a new
+ * namespace is complete and its perns state reachable; init_checked and
+ * init_bad count what they saw. A type the kernel lacks gets no device.
  * nr_dummy registers that many shared-mode devices of each namespace
  * type (of those in dummy_types) without a character device, for scaling
  * measurements.
@@ -38,6 +41,14 @@ module_param(nr_dummy, uint, 0444);
 MODULE_PARM_DESC(nr_dummy,
 		 "extra shared-mode perns devices per namespace type, without a character device");
 
+static unsigned int init_checked;
+module_param(init_checked, uint, 0444);
+MODULE_PARM_DESC(init_checked, "new namespaces whose init method found a complete namespace");
+
+static unsigned int init_bad;
+module_param(init_bad, uint, 0444);
+MODULE_PARM_DESC(init_bad, "new namespaces whose init method found an incomplete namespace");
+
 static unsigned int dummy_types = ~0U;
 module_param(dummy_types, uint, 0444);
 MODULE_PARM_DESC(dummy_types,
@@ -56,12 +67,17 @@ struct test_perns_ctx {
  * @misc: the misc device
  * @ops: the perns device
  * @nstype: the namespace type, a CLONE_NEW* flag
+ * @registered: the kernel has the namespace type and the device is up
  */
 struct test_perns_dev {
 	struct miscdevice misc;
 	struct perns_operations ops;
 	int nstype;
+	bool registered;
 };
+
+static bool test_perns_live;
+static DEFINE_SPINLOCK(test_perns_count_lock);
 
 static struct test_perns_ctx *test_perns_priv(const struct perns_context *ctx)
 {
@@ -90,6 +106,8 @@ static int test_perns_migrate(struct perns_context *ctx, struct perns_ns *from,
 		return -EBUSY;
 	return 0;
 }
+
+static int test_perns_init_ns(struct perns_ns *pns);
 
 static int test_perns_open(struct inode *inode, struct file *file)
 {
@@ -134,9 +152,10 @@ static const struct file_operations test_perns_fops = {
 	.read = test_perns_read,
 	.write = test_perns_write,
 	.llseek = default_llseek,
+	.show_fdinfo = perns_file_show_fdinfo,
 };
 
-#define TEST_PERNS_DEV(_nstype, _name, _unshare, _migrate)	\
+#define TEST_PERNS_DEV(_nstype, _name, _init, _unshare, _migrate)	\
 	{							\
 		.misc = {					\
 			.minor = MISC_DYNAMIC_MINOR,		\
@@ -147,6 +166,7 @@ static const struct file_operations test_perns_fops = {
 			.count = 1,				\
 			.ctx_size = sizeof(struct test_perns_ctx), \
 			.ctx_init = test_perns_ctx_init,	\
+			.init = _init,				\
 			.unshare = _unshare,			\
 			.migrate = _migrate,			\
 		},						\
@@ -154,7 +174,8 @@ static const struct file_operations test_perns_fops = {
 	}
 
 #define TEST_PERNS_FULL(_nstype, _name) \
-	TEST_PERNS_DEV(_nstype, _name, test_perns_unshare, test_perns_migrate)
+	TEST_PERNS_DEV(_nstype, _name, test_perns_init_ns, test_perns_unshare, \
+		       test_perns_migrate)
 
 static struct test_perns_dev test_perns_devs[] = {
 	TEST_PERNS_FULL(CLONE_NEWUSER, "user"),
@@ -166,8 +187,35 @@ static struct test_perns_dev test_perns_devs[] = {
 	TEST_PERNS_FULL(CLONE_NEWCGROUP, "cgroup"),
 	TEST_PERNS_FULL(CLONE_NEWTIME, "time"),
 	/* No unshare or migrate op: setdevns() fails with -EOPNOTSUPP. */
-	TEST_PERNS_DEV(CLONE_NEWUTS, "plain", NULL, NULL),
+	TEST_PERNS_DEV(CLONE_NEWUTS, "plain", NULL, NULL, NULL),
 };
+
+/*
+ * The init method of the eight devices, which are in the order of the
+ * perns type indexes: at creation, the namespace must be complete, point
+ * to @pns and resolve the device's context.
+ */
+static int test_perns_init_ns(struct perns_ns *pns)
+{
+	struct test_perns_dev *dev = &test_perns_devs[pns->type];
+	struct perns_context *ctx;
+
+	/* At registration, the device is not live yet. */
+	if (!READ_ONCE(test_perns_live))
+		return 0;
+	ctx = NULL;
+	if (pns->ns && pns->ns->perns == pns && pns->ns->ops && pns->ns->inum)
+		ctx = perns_context_get(&dev->ops, pns->ns);
+	spin_lock(&test_perns_count_lock);
+	if (ctx)
+		init_checked++;
+	else
+		init_bad++;
+	spin_unlock(&test_perns_count_lock);
+	if (ctx)
+		perns_context_put(ctx);
+	return 0;
+}
 
 /**
  * struct test_perns_dummy - a shared-mode device without a character device
@@ -182,14 +230,27 @@ struct test_perns_dummy {
 static struct test_perns_dummy *test_perns_dummies;
 static unsigned int test_perns_nr_dummies;	/* registered */
 
+/* A namespace type the kernel is built without gets no device. */
 static int test_perns_add(struct test_perns_dev *dev)
 {
-	return register_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
+	int err;
+
+	err = register_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
+	if (err == -EOPNOTSUPP) {
+		pr_info("%s: no such namespace type in this kernel\n",
+			dev->misc.name);
+		return 0;
+	}
+	dev->registered = !err;
+	return err;
 }
 
 static void test_perns_del(struct test_perns_dev *dev)
 {
-	unregister_perns_misc_device(dev->nstype, &dev->ops, &dev->misc);
+	if (dev->registered)
+		unregister_perns_misc_device(dev->nstype, &dev->ops,
+					     &dev->misc);
+	dev->registered = false;
 }
 
 static void test_perns_del_dummies(void)
@@ -220,7 +281,7 @@ static int test_perns_add_dummies(void)
 	for (i = 0; i < PERNS_NR_TYPES; i++) {
 		int nstype = test_perns_devs[i].nstype;
 
-		if (!(nstype & dummy_types))
+		if (!(nstype & dummy_types) || !test_perns_devs[i].registered)
 			continue;
 		for (j = 0; j < nr_dummy; j++) {
 			struct test_perns_dummy *d =
@@ -259,6 +320,7 @@ static int __init test_perns_init(void)
 		       nr_dummy, err);
 		goto out_del;
 	}
+	WRITE_ONCE(test_perns_live, true);
 	return 0;
 
 out_del:

@@ -27,7 +27,7 @@
 #include "../guest.h"
 
 #ifndef __NR_setdevns
-#define __NR_setdevns 463
+#define __NR_setdevns 472
 #endif
 
 #define DEV "/dev/valarm"
@@ -93,6 +93,9 @@ static void container(struct box *b)
 	fd = open(DEV, O_RDWR);
 	if (fd < 0)
 		die(b->name, "open " DEV);
+	/* Own the context's alarms, as AlarmManager does, to see TIME_CHANGE */
+	if (ioctl(fd, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)))
+		die(b->name, "CLEAR");
 	if (ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
 		die(b->name, "SET_RTC");
 	say(b->name, "SET_RTC %s (as container root)",

@@ -16,9 +16,9 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
-#include <uapi/linux/perns.h>
 
 struct miscdevice;
+struct seq_file;
 struct perns_context;
 struct perns_table;
 struct task_struct;
@@ -55,19 +55,18 @@ struct perns_gen {
  * @type: index of the namespace type, &enum perns_type_index
  * @gen: per-namespace data of the subsystems, see perns_generic()
  * @table: the device contexts this namespace uses
- * @origin: the namespace this one was created from, or %NULL
- * @refs: references: the namespace's own and one per child's @origin
  * @list: entry in the list of live namespaces of @type
  * @owned: the contexts this namespace owns
  * @free_node: entry in the queue of namespaces waiting for their exit
+ *
+ * Freed by the exit work once the exit methods ran: nothing but the
+ * namespace points to it, so its lifetime is the namespace's.
  */
 struct perns_ns {
 	struct ns_common *ns;
 	unsigned int type;
 	struct perns_gen __rcu *gen;
 	struct perns_table __rcu *table;
-	struct perns_ns *origin;
-	refcount_t refs;
 	struct list_head list;
 	struct list_head owned;
 	struct llist_node free_node;
@@ -98,7 +97,9 @@ struct perns_ns {
  *	device for setdevns()
  * @flags: %PERNS_CTX_PRIVATE
  * @ctx_size: bytes of driver data in each context, perns_context_priv()
- * @ctx_init: initialise a fresh context for the namespace @pns. May sleep.
+ * @ctx_init: initialise a fresh context for the namespace @pns, which is
+ *	fully constructed (see perns_ns_create()). May sleep; runs under the
+ *	type's registration lock, not under the setdevns() lock.
  * @ctx_exit: release the driver data of a context whose last reference
  *	is gone. Called in process context; may sleep.
  * @unshare: optional; initialise @ctx, a new context, from @src, the
@@ -154,6 +155,8 @@ struct perns_operations {
  * @owner: the namespace owning the context, or %NULL; written under
  *	perns_mutex, read under it to be followed (perns_context_owner())
  *	and with READ_ONCE() only to be compared
+ * @owner_ino: the inode number of @owner's namespace when it took the
+ *	context, 0 if none; what NS_GET_DEVCTX reports
  * @owner_node: entry in @owner's list of owned contexts
  * @rcu: the context is freed after a grace period
  * @priv: the driver's data, @ops->ctx_size bytes
@@ -163,6 +166,7 @@ struct perns_context {
 	u64 id;
 	struct perns_operations *ops;
 	struct perns_ns *owner;
+	unsigned int owner_ino;
 	struct list_head owner_node;
 	struct rcu_head rcu;
 	u64 priv[];
@@ -222,6 +226,7 @@ bool perns_context_is_initial(struct perns_context *ctx);
 
 int perns_file_open(struct file *file, struct perns_operations *ops);
 void perns_file_release(struct file *file);
+void perns_file_show_fdinfo(struct seq_file *m, struct file *file);
 
 /**
  * perns_file_context() - the context a perns device file is bound to
@@ -235,20 +240,15 @@ static inline struct perns_context *perns_file_context(const struct file *file)
 }
 
 /* Hooks of the namespace types. */
+void perns_init(void);
 int perns_ns_create(struct ns_common *ns, struct ns_common *origin);
 void perns_ns_free(struct ns_common *ns);
 
-/* For fs/nsfs-devns.c */
-struct perns_operations *perns_file_device(struct file *file);
-struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
-bool perns_ns_capable(struct ns_common *ns, int cap);
-int perns_change_context(struct perns_context *src, struct ns_common *target,
-			 unsigned int mode);
-int perns_ns_devctx(struct ns_common *ns, dev_t devt, bool *private,
-		    u64 *ctx_id);
-long ns_ioctl_devctx(struct ns_common *ns, struct ns_devctx __user *uinfo);
-
 #else /* !CONFIG_PERNS */
+
+static inline void perns_init(void)
+{
+}
 
 static inline int perns_ns_create(struct ns_common *ns,
 				  struct ns_common *origin)

@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for perns. Included at the end of kernel/perns.c, so they
- * see its internals. They create UTS namespaces, which nothing else
- * creates while the tests run at boot.
+ * KUnit tests for perns, built in, with kernel/perns_internal.h. They
+ * create UTS namespaces, which nothing else creates while the tests run
+ * at boot.
  */
 
 #include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/setdevns.h>
+#include <linux/user_namespace.h>
+#include <linux/utsname.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/perns.h>
+
+#include "../perns_internal.h"
 
 #define PT_NS	4
 
@@ -82,8 +92,6 @@ static int pt_test_init(struct kunit *test)
 	struct pt_fixture *f;
 	int i;
 
-	if (!IS_ENABLED(CONFIG_UTS_NS))
-		kunit_skip(test, "needs CONFIG_UTS_NS");
 	memset(&pt, 0, sizeof(pt));
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
@@ -307,7 +315,7 @@ static void perns_test_contexts(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, c1->owner, pt_pns(f, 0));
 	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 2);
 
-	/* Migrate c1 to ns2: ns0 falls back to its origin's context. */
+	/* Migrate c1 to ns2: ns0 goes back to the initial namespace's. */
 	*(int *)perns_context_priv(c1) = 1;
 	held = perns_context_get(&d, &f->ns[0]->ns);
 	KUNIT_EXPECT_PTR_EQ(test, held, c1);
@@ -321,15 +329,17 @@ static void perns_test_contexts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&c1->refs), 4);
 	perns_context_put(held);
 
-	/* Migrating the initial context gives init a fresh one. */
-	KUNIT_ASSERT_EQ(test, perns_change_context(base, &f->ns[3]->ns,
-						   SETDEVNS_MIGRATE), 0);
-	KUNIT_EXPECT_PTR_EQ(test, base->owner, pt_pns(f, 3));
-	KUNIT_EXPECT_PTR_NE(test, pt_ctx(&d, &init_uts_ns), base);
-	KUNIT_EXPECT_TRUE(test,
-			  perns_context_is_initial(pt_ctx(&d, &init_uts_ns)));
-	KUNIT_EXPECT_EQ(test, *(int *)perns_context_priv(pt_ctx(&d, &init_uts_ns)),
-			0);
+	/* The initial namespace's context and contexts are fixed. */
+	KUNIT_EXPECT_EQ(test, perns_change_context(base, &f->ns[3]->ns,
+						   SETDEVNS_MIGRATE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, perns_change_context(c1, &init_uts_ns.ns,
+						   SETDEVNS_SHARE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, perns_change_context(c1, &init_uts_ns.ns,
+						   SETDEVNS_MIGRATE), -EINVAL);
+	KUNIT_EXPECT_PTR_EQ(test, base->owner, perns_types[PERNS_UTS].initial);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, &init_uts_ns), base);
+	KUNIT_EXPECT_PTR_EQ(test, pt_ctx(&d, f->ns[3]), base);
+	KUNIT_EXPECT_TRUE(test, perns_context_is_initial(base));
 
 	put_uts_ns(child);
 	flush_workqueue(perns_wq);
@@ -414,6 +424,259 @@ static void perns_test_bad_input(struct kunit *test)
 	unregister_perns_subsys(CLONE_NEWUTS, &a);
 }
 
+/* A private device's contexts come between subsystems and device init. */
+static int pt_ctx_init_log(struct perns_context *ctx, struct perns_ns *pns)
+{
+	pt_event("c+");
+	return pt_ctx_init(ctx, pns);
+}
+
+static void pt_ctx_exit_log(struct perns_context *ctx)
+{
+	pt_event("c-");
+	pt_ctx_exit(ctx);
+}
+
+static int pt_first(const char *what)
+{
+	int i;
+
+	for (i = 0; i < pt.n; i++)
+		if (!strcmp(pt.ev[i], what))
+			return i;
+	return -1;
+}
+
+static int pt_last(const char *what)
+{
+	int i;
+
+	for (i = pt.n - 1; i >= 0; i--)
+		if (!strcmp(pt.ev[i], what))
+			return i;
+	return -1;
+}
+
+static void perns_test_order_private(struct kunit *test)
+{
+	struct perns_operations a = { .init = pt_init_a, .exit = pt_exit_a };
+	struct perns_operations d = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.init = pt_init_d, .exit = pt_exit_d,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init_log,
+		.ctx_exit = pt_ctx_exit_log,
+	};
+	struct uts_namespace *ns;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a), 0);
+	/* At registration: every context before any device init. */
+	pt.n = 0;
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	KUNIT_EXPECT_GE(test, pt_first("+d"), 0);
+	KUNIT_EXPECT_LT(test, pt_last("c+"), pt_first("+d"));
+
+	/* At creation: the same order, after the subsystems. */
+	pt.n = 0;
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_ASSERT_EQ(test, pt.n, 3);
+	KUNIT_EXPECT_STREQ(test, pt.ev[0], "+a");
+	KUNIT_EXPECT_STREQ(test, pt.ev[1], "c+");
+	KUNIT_EXPECT_STREQ(test, pt.ev[2], "+d");
+
+	/* And down: its contexts, the device, the subsystem. */
+	pt.n = 0;
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+	KUNIT_ASSERT_EQ(test, pt.n, 3);
+	KUNIT_EXPECT_STREQ(test, pt.ev[0], "c-");
+	KUNIT_EXPECT_STREQ(test, pt.ev[1], "-d");
+	KUNIT_EXPECT_STREQ(test, pt.ev[2], "-a");
+
+	/* Unregistration: contexts before the device's exits. */
+	pt.n = 0;
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	KUNIT_EXPECT_GE(test, pt_first("-d"), 0);
+	KUNIT_EXPECT_LT(test, pt_last("c-"), pt_first("-d"));
+	unregister_perns_subsys(CLONE_NEWUTS, &a);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* Callbacks see a complete namespace whose perns state is reachable. */
+static unsigned int pt_gen_id;
+static struct perns_operations pt_cb_dev;
+static int pt_cb_ok, pt_cb_bad;
+
+static int pt_cb_init(struct perns_ns *pns)
+{
+	struct uts_namespace *uts;
+	struct perns_context *ctx;
+
+	if (!pns->ns || pns->ns->perns != pns) {
+		pt_cb_bad++;
+		return 0;
+	}
+	uts = container_of(pns->ns, struct uts_namespace, ns);
+	ctx = perns_context_get(&pt_cb_dev, pns->ns);
+	if (!ctx || !perns_generic(pns->ns, pt_gen_id) ||
+	    uts->user_ns != &init_user_ns || !uts->name.sysname[0])
+		pt_cb_bad++;
+	else
+		pt_cb_ok++;
+	if (ctx)
+		perns_context_put(ctx);
+	return 0;
+}
+
+static void perns_test_complete_ns(struct kunit *test)
+{
+	struct perns_operations g = { .id = &pt_gen_id, .size = 8 };
+	struct uts_namespace *ns;
+
+	pt_cb_dev = (struct perns_operations) {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE, .init = pt_cb_init,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	pt_cb_ok = 0;
+	pt_cb_bad = 0;
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &g), 0);
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_cb_dev),
+			0);
+	/* Registration's init ran while the device was not yet live. */
+	pt_cb_ok = 0;
+	pt_cb_bad = 0;
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_EQ(test, pt_cb_ok, 1);
+	KUNIT_EXPECT_EQ(test, pt_cb_bad, 0);
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+	unregister_perns_device(CLONE_NEWUTS, &pt_cb_dev);
+	unregister_perns_subsys(CLONE_NEWUTS, &g);
+}
+
+/* A lookup that outlived its device never returns the slot's next owner. */
+static void perns_test_slot_reuse(struct kunit *test)
+{
+	struct perns_operations a = {
+		.name = "pt", .ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct perns_operations b = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct pt_fixture *f = test->priv;
+	struct perns_context *ctx;
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &a), 0);
+	unregister_perns_device(CLONE_NEWUTS, &a);
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &b), 0);
+	KUNIT_ASSERT_EQ(test, b.slot, a.slot);
+	KUNIT_ASSERT_PTR_NE(test, pt_ctx(&b, f->ns[0]), b.base);
+
+	/* As if a's lookup had passed its liveness check before unregister. */
+	a.base = b.base;
+	ctx = perns_context_get(&a, &f->ns[0]->ns);
+	a.base = NULL;
+	KUNIT_EXPECT_NULL(test, ctx);
+	if (ctx)
+		perns_context_put(ctx);
+	unregister_perns_device(CLONE_NEWUTS, &b);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* A namespace type the kernel lacks cannot be registered for. */
+static void perns_test_type_lacking(struct kunit *test)
+{
+	struct perns_operations a = { .init = pt_init_a, .exit = pt_exit_a };
+	struct perns_operations d = { .name = "pt" };
+	struct perns_type *type = &perns_types[PERNS_UTS];
+
+	type->supported = false;
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &a),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d),
+			-EOPNOTSUPP);
+	type->supported = true;
+	KUNIT_EXPECT_FALSE(test, perns_ops_registered(&a));
+	KUNIT_EXPECT_FALSE(test, perns_ops_registered(&d));
+	KUNIT_EXPECT_EQ(test, pt.inits, 0);
+}
+
+static const struct file_operations pt_fops;
+
+/* Device numbers identify one device: overlapping ranges are refused. */
+static void perns_test_devt_overlap(struct kunit *test)
+{
+	struct perns_operations d1 = {
+		.name = "pt1", .fops = &pt_fops, .devt = MKDEV(4095, 100),
+		.count = 4,
+	};
+	struct perns_operations d2 = {
+		.name = "pt2", .fops = &pt_fops, .devt = MKDEV(4095, 103),
+		.count = 1,
+	};
+	struct perns_operations d3 = {
+		.name = "pt3", .fops = &pt_fops, .devt = MKDEV(4095, 104),
+		.count = 1,
+	};
+	struct perns_operations d4 = {
+		.name = "pt4", .devt = MKDEV(4095, 110), .count = 1,
+	};
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d1), 0);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d2), -EBUSY);
+	KUNIT_EXPECT_FALSE(test, perns_ops_registered(&d2));
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWIPC, &d3), 0);
+	/* A character device needs its file operations. */
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d4), -EINVAL);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, perns_device_lookup(MKDEV(4095, 103)), &d1);
+	KUNIT_EXPECT_PTR_EQ(test, perns_device_lookup(MKDEV(4095, 104)), &d3);
+	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 99)));
+	rcu_read_unlock();
+	unregister_perns_device(CLONE_NEWIPC, &d3);
+	unregister_perns_device(CLONE_NEWUTS, &d1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 100)));
+	rcu_read_unlock();
+}
+
+/* The exit of a dead namespace runs, whatever was created from it. */
+static void perns_test_dead_ns_exits(struct kunit *test)
+{
+	struct uts_namespace *ns, *next;
+	int i, before = 0, after = 0;
+	struct perns_ns *pns;
+
+	flush_workqueue(perns_wq);
+	spin_lock(&perns_types[PERNS_UTS].lock);
+	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
+		before++;
+	spin_unlock(&perns_types[PERNS_UTS].lock);
+
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	for (i = 0; i < 100; i++) {
+		next = copy_utsname(CLONE_NEWUTS, &init_user_ns, ns);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(next));
+		put_uts_ns(ns);
+		ns = next;
+	}
+	flush_workqueue(perns_wq);
+	spin_lock(&perns_types[PERNS_UTS].lock);
+	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
+		after++;
+	spin_unlock(&perns_types[PERNS_UTS].lock);
+	/* Only the last one is left. */
+	KUNIT_EXPECT_EQ(test, after, before + 1);
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+}
+
 static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_register_walks),
 	KUNIT_CASE(perns_test_register_rollback),
@@ -424,6 +687,12 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_private),
 	KUNIT_CASE(perns_test_shared_is_free),
 	KUNIT_CASE(perns_test_bad_input),
+	KUNIT_CASE(perns_test_order_private),
+	KUNIT_CASE(perns_test_complete_ns),
+	KUNIT_CASE(perns_test_slot_reuse),
+	KUNIT_CASE(perns_test_type_lacking),
+	KUNIT_CASE(perns_test_devt_overlap),
+	KUNIT_CASE(perns_test_dead_ns_exits),
 	{}
 };
 

@@ -176,25 +176,40 @@ void valarm_disown(struct valarm_ctx *ctx, struct file *file)
 	spin_unlock_irq(&ctx->lock);
 }
 
+/* Where @slot runs: decided under ctx->lock, with the grant it reads. */
+static void valarm_place(struct valarm_ctx *ctx, struct valarm_alarm *slot,
+			 bool initial)
+{
+	bool wake = ctx->granted || initial;
+
+	lockdep_assert_held(&ctx->lock);
+	slot->wake = wake;
+	slot->on_alarm = wake &&
+			 (VALARM_TYPE_MASK(slot->type) & VALARM_WAKEUP_TYPES);
+}
+
 /**
  * valarm_set() - arm an alarm
  * @ctx: the context
  * @type: the alarm type
  * @expires: absolute expiry, see &struct valarm_alarm.expires
- * @wake: the context may wake the system
+ * @initial: the context is the initial user namespace's, which may wake
+ *	the system whatever its grant
  *
- * A fired alarm that WAIT did not report yet stays pending.
+ * Whether the alarm may wake the system is decided in the same critical
+ * section that arms it, so that a concurrent revoke either comes before
+ * and is seen, or comes after and moves the alarm. A fired alarm that
+ * WAIT did not report yet stays pending.
  */
 void valarm_set(struct valarm_ctx *ctx, unsigned int type, ktime_t expires,
-		bool wake)
+		bool initial)
 {
 	struct valarm_alarm *slot = &ctx->alarms[type];
 
 	spin_lock_irq(&ctx->lock);
 	ctx->enabled |= VALARM_TYPE_MASK(type);
 	slot->expires = expires;
-	slot->wake = wake;
-	slot->on_alarm = wake && (VALARM_TYPE_MASK(type) & VALARM_WAKEUP_TYPES);
+	valarm_place(ctx, slot, initial);
 	valarm_start(ctx, slot);
 	spin_unlock_irq(&ctx->lock);
 }
@@ -251,18 +266,30 @@ long valarm_wait(struct valarm_ctx *ctx)
 	return ret;
 }
 
+/* Reports @bits to the owner of @ctx, if it has one. Under ctx->lock. */
+void __valarm_post(struct valarm_ctx *ctx, u32 bits)
+{
+	lockdep_assert_held(&ctx->lock);
+	if (!ctx->owner)
+		return;
+	ctx->pending |= bits;
+	wake_up(&ctx->wait);
+}
+
 /**
- * valarm_post() - report events to the waiter of a context
+ * valarm_post() - report events to the owner of a context's alarms
  * @ctx: the context
  * @bits: %ANDROID_ALARM_TIME_CHANGE_MASK
+ *
+ * Nothing is queued in a context whose alarms nobody owns: a file that
+ * claims them later starts with a clean slate, as on a fresh device.
  */
 void valarm_post(struct valarm_ctx *ctx, u32 bits)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&ctx->lock, flags);
-	ctx->pending |= bits;
-	wake_up(&ctx->wait);
+	__valarm_post(ctx, bits);
 	spin_unlock_irqrestore(&ctx->lock, flags);
 }
 
@@ -271,32 +298,60 @@ void valarm_post(struct valarm_ctx *ctx, u32 bits)
  * @ctx: the context
  * @allow: the new permission
  * @initial: the context is the initial user namespace's, which may wake
- *	the system anyway
+ *	the system anyway and keeps its wakeup source
+ * @ws: in: a wakeup source for a grant, or %NULL; out: a wakeup source
+ *	the caller must unregister, or %NULL
  *
- * Armed alarms move to the timer their new permission calls for.
+ * Armed alarms move to the timer their new permission calls for. A grant
+ * installs @ws if the context has none; a revoke takes the context's away.
  *
  * Return: the previous permission.
  */
-bool valarm_grant(struct valarm_ctx *ctx, bool allow, bool initial)
+bool valarm_grant(struct valarm_ctx *ctx, bool allow, bool initial,
+		  struct wakeup_source **ws)
 {
-	bool wake = allow || initial;
 	unsigned int type;
 	bool old;
 
 	spin_lock_irq(&ctx->lock);
 	old = ctx->granted;
 	ctx->granted = allow;
+	if (allow && !ctx->ws)
+		swap(ctx->ws, *ws);
+	else if (!allow && !initial)
+		swap(ctx->ws, *ws);
 	for (type = 0; type < ANDROID_ALARM_TYPE_COUNT; type++) {
 		struct valarm_alarm *slot = &ctx->alarms[type];
 
-		slot->wake = wake;
-		slot->on_alarm = wake &&
-				 (VALARM_TYPE_MASK(type) & VALARM_WAKEUP_TYPES);
+		valarm_place(ctx, slot, initial);
 		if (ctx->enabled & VALARM_TYPE_MASK(type))
 			valarm_start(ctx, slot);
 	}
 	spin_unlock_irq(&ctx->lock);
 	return old;
+}
+
+/**
+ * valarm_show() - the state of a context's alarms, for fdinfo
+ * @ctx: the context
+ * @enabled: the types armed
+ * @waking: the types armed to wake the system (on alarmtimer)
+ * @granted: the context's wake permission
+ */
+void valarm_show(struct valarm_ctx *ctx, u32 *enabled, u32 *waking,
+		 bool *granted)
+{
+	unsigned int type;
+
+	spin_lock_irq(&ctx->lock);
+	*enabled = ctx->enabled;
+	*granted = ctx->granted;
+	*waking = 0;
+	for (type = 0; type < ANDROID_ALARM_TYPE_COUNT; type++)
+		if ((ctx->enabled & VALARM_TYPE_MASK(type)) &&
+		    ctx->alarms[type].on_alarm)
+			*waking |= VALARM_TYPE_MASK(type);
+	spin_unlock_irq(&ctx->lock);
 }
 
 /**

@@ -4,11 +4,10 @@
  * host's clocks, SET_RTC, and noticing changes of the host's wall clock.
  */
 
-#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/irq_work.h>
 #include <linux/overflow.h>
 #include <linux/perns.h>
-#include <linux/proc_ns.h>
 #include <linux/pvclock_gtod.h>
 #include <linux/rtc.h>
 #include <linux/time_namespace.h>
@@ -118,14 +117,22 @@ ktime_t valarm_to_host(struct valarm_ctx *ctx, unsigned int type,
 	return valarm_add(expires, -atomic64_read(&ctx->offset));
 }
 
-/* SET_RTC of the initial context: the host's clock, as alarm-dev did. */
-static int valarm_set_host(struct valarm_ctx *ctx, const struct timespec64 *ts)
+/*
+ * SET_RTC of the initial context: the host's clock and RTC, as alarm-dev
+ * did, for callers of the initial user namespace. As with alarm-dev and
+ * /dev/rtc, the file is the authority: the node's mode and the LSMs'
+ * open and ioctl hooks (security_file_ioctl() ran for this call) decide.
+ * security_settime64() is not called: its capability hook would demand
+ * CAP_SYS_TIME, which Android's callers of SET_RTC (NITZ in the phone
+ * process) never had. The clock notifier reports the change.
+ */
+static int valarm_set_host(const struct timespec64 *ts)
 {
 	struct rtc_device *rtc;
 	struct rtc_time tm;
 	int err;
 
-	if (!capable(CAP_SYS_TIME))
+	if (current_user_ns() != &init_user_ns)
 		return -EPERM;
 	err = do_settimeofday64(ts);
 	if (err)
@@ -135,36 +142,23 @@ static int valarm_set_host(struct valarm_ctx *ctx, const struct timespec64 *ts)
 		rtc_time64_to_tm(ts->tv_sec, &tm);
 		err = rtc_set_time(rtc, &tm);
 	}
-	valarm_post(ctx, ANDROID_ALARM_TIME_CHANGE_MASK);
 	return err;
-}
-
-/* CAP_SYS_TIME in the user namespace owning a private context. */
-static bool valarm_may_set_offset(struct perns_context *pctx)
-{
-	struct ns_common *owner = perns_context_owner(pctx);
-	bool ok;
-
-	if (!owner)
-		return capable(CAP_SYS_TIME);
-	ok = ns_capable(container_of(owner, struct user_namespace, ns),
-			CAP_SYS_TIME);
-	perns_put_ns(owner);
-	return ok;
 }
 
 /**
  * valarm_set_rtc() - SET_RTC: set the wall clock of a context
- * @pctx: the context the file is bound to
+ * @pctx: the context the file, open for writing, is bound to
  * @ts: the new time
  *
  * The initial user namespace's context sets the host's clock and hardware
- * RTC; any other context changes only its own offset, re-arms its RTC
- * alarms, and reports %ANDROID_ALARM_TIME_CHANGE_MASK to its waiter.
+ * RTC, for callers in the initial user namespace; any other context
+ * changes only its own offset, re-arms its RTC alarms, and reports
+ * %ANDROID_ALARM_TIME_CHANGE_MASK to the owner of its alarms.
  *
  * Context: process context; may sleep.
- * Return: 0, -EINVAL for a time the host's clock cannot hold, -EPERM
- * without CAP_SYS_TIME, or the error of setting the clock or the RTC.
+ * Return: 0, -EINVAL for a time the host's clock cannot hold, -EPERM for
+ * the initial context from another user namespace, or the error of setting
+ * the clock or the RTC.
  */
 int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
 {
@@ -173,16 +167,13 @@ int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
 	if (!timespec64_valid_settod(ts))
 		return -EINVAL;
 	if (perns_context_is_initial(pctx))
-		return valarm_set_host(ctx, ts);
-	if (!valarm_may_set_offset(pctx))
-		return -EPERM;
+		return valarm_set_host(ts);
 
 	spin_lock_irq(&ctx->lock);
 	atomic64_set(&ctx->offset,
 		     ktime_sub(timespec64_to_ktime(*ts), ktime_get_real()));
 	valarm_rearm(ctx, VALARM_RTC_TYPES);
-	ctx->pending |= ANDROID_ALARM_TIME_CHANGE_MASK;
-	wake_up(&ctx->wait);
+	__valarm_post(ctx, ANDROID_ALARM_TIME_CHANGE_MASK);
 	spin_unlock_irq(&ctx->lock);
 	return 0;
 }
@@ -195,20 +186,28 @@ int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
  * every timekeeping update with the timekeeper locked, so the notifier only
  * queues an irq_work, which queues a work: queueing a work there directly
  * could wake a task that reads the clock. The work compares
- * CLOCK_REALTIME - CLOCK_BOOTTIME with its last value, so that a resume,
- * which is reported as a clock change but moves both, posts nothing.
+ * CLOCK_TAI - CLOCK_BOOTTIME with its last value: a resume, which is
+ * reported as a clock change but moves both, posts nothing, and neither
+ * does a leap second, which moves CLOCK_REALTIME but not CLOCK_TAI; a step
+ * of the clock (settimeofday(), clock_settime(), adjtimex() ADJ_SETOFFSET,
+ * valarm's own SET_RTC of the initial context) posts once.
  */
 
-static ktime_t valarm_real_to_boot;
+static ktime_t valarm_clock_delta(void)
+{
+	return ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
+			 ktime_mono_to_any(0, TK_OFFS_BOOT));
+}
+
+static ktime_t valarm_tai_to_boot;
 
 static void valarm_clock_work_fn(struct work_struct *work)
 {
-	ktime_t delta = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
-				  ktime_mono_to_any(0, TK_OFFS_BOOT));
+	ktime_t delta = valarm_clock_delta();
 
-	if (delta == valarm_real_to_boot)
+	if (delta == valarm_tai_to_boot)
 		return;
-	valarm_real_to_boot = delta;
+	valarm_tai_to_boot = delta;
 	valarm_post_all(ANDROID_ALARM_TIME_CHANGE_MASK);
 }
 
@@ -240,8 +239,7 @@ static struct notifier_block valarm_clock_nb = {
  */
 int valarm_clock_init(void)
 {
-	valarm_real_to_boot = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
-					ktime_mono_to_any(0, TK_OFFS_BOOT));
+	valarm_tai_to_boot = valarm_clock_delta();
 	return pvclock_gtod_register_notifier(&valarm_clock_nb);
 }
 

@@ -84,7 +84,8 @@ static int valarm_put_ts(unsigned int cmd, const struct timespec64 *ts,
  *
  * Return: 0; for WAIT and SET_AND_WAIT the positive mask of the events;
  * -ENOTTY for an unknown @cmd, -EINVAL for a type >= 5 or a bad tv_nsec,
- * -EPERM for anything but GET_TIME on a file not open for writing,
+ * -EPERM for anything but GET_TIME on a file not open for writing (the
+ * node's mode is the policy, as with alarm-dev),
  * -EFAULT, -EBUSY if another file owns the context's alarms, -EOVERFLOW if
  * the time does not fit a 32-bit time_t, or the errors of SET_RTC.
  */
@@ -129,7 +130,7 @@ long valarm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case VALARM_SET:
 	case VALARM_SET_AND_WAIT:
 		valarm_set(ctx, type, valarm_to_expiry(type, &ts),
-			   valarm_may_wake(pctx));
+			   perns_context_is_initial(pctx));
 		if (op == VALARM_SET)
 			return 0;
 		fallthrough;

@@ -14,22 +14,33 @@
  * context, offset, alarms and owner together, so the driver has nothing
  * to do for it. A file works on the context it was bound to at open().
  *
- * SET_RTC in the initial user namespace's context sets the host's clock
- * and hardware RTC and needs CAP_SYS_TIME; in any other context it needs
- * CAP_SYS_TIME in the user namespace owning the context (in the initial
- * one if the owner is gone) and changes only the offset. The RTC alarms
- * of a context are kept in its wall clock and re-armed on the host's
- * clock when the offset changes; a change of the host's wall clock is
- * seen through the pvclock notifier (see clock.c) and reported to every
- * context as ANDROID_ALARM_TIME_CHANGE_MASK.
+ * SET_RTC needs a file open for writing, as with alarm-dev: the node's mode
+ * is the policy. In the initial user namespace's context it sets the
+ * host's clock and hardware RTC, for callers in the initial user namespace
+ * only (see valarm_set_host() for the LSMs); a caller in another user namespace
+ * whose namespace shares that context gets EPERM. In any other context it
+ * changes only the context's offset. The RTC alarms of a context are kept
+ * in its wall clock and re-armed on the host's clock when the offset
+ * changes. ANDROID_ALARM_TIME_CHANGE_MASK is reported once per change of
+ * a context's wall clock, to the owner of its alarms only: a SET_RTC of a
+ * private context reports it there, a step of the host's clock (seen
+ * through the pvclock notifier, see clock.c) to every context, since each
+ * wall clock follows the host's; a leap second, which moves TAI with it,
+ * reports nothing.
  *
  * Wake policy: wakeup alarms of the initial user namespace's context, and
  * of contexts granted wake permission with VALARM_WAKE_GRANT (which needs
  * CAP_WAKE_ALARM in the initial user namespace), run on alarmtimer and
  * may wake the system; their expiries hold the context's wakeup source
  * until the next WAIT, at most 5 s. In other contexts they are armed on
- * hrtimers of the same clock and hold no wakeup source, so a container
- * cannot wake a sleeping host or keep it awake unless the host allows it.
+ * hrtimers of the same clock and hold no wakeup source (they have none),
+ * so a container cannot wake a sleeping host or keep it awake unless the
+ * host allows it. The policy is read under the context's lock when an
+ * alarm is armed; see wake.c.
+ *
+ * The misc device is "valarm" (/dev/valarm), or "alarm" with the devname
+ * parameter (valarm.devname=alarm on the command line when built in), for
+ * Android's /dev/alarm.
  *
  * Locking
  *
@@ -64,6 +75,9 @@
 #include <linux/mutex.h>
 #include <linux/perns.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/user_namespace.h>
 
 #include "valarm.h"
 
@@ -86,20 +100,22 @@ void valarm_post_all(u32 bits)
 	mutex_unlock(&valarm_contexts_lock);
 }
 
-static int valarm_ctx_setup(struct perns_context *pctx, s64 offset)
+static int valarm_ctx_setup(struct perns_context *pctx, s64 offset,
+			    bool initial)
 {
 	struct valarm_ctx *ctx = perns_context_priv(pctx);
-	char name[32];
 
 	atomic64_set(&ctx->offset, offset);
 	spin_lock_init(&ctx->lock);
 	init_waitqueue_head(&ctx->wait);
 	valarm_alarms_init(ctx);
 
-	snprintf(name, sizeof(name), "valarm:%llu", pctx->id);
-	ctx->ws = wakeup_source_register(NULL, name);
-	if (IS_ENABLED(CONFIG_PM_SLEEP) && !ctx->ws)
-		return -ENOMEM;
+	/* Other contexts get one when they are granted wake permission. */
+	if (initial) {
+		ctx->ws = valarm_ws_register(pctx);
+		if (IS_ENABLED(CONFIG_PM_SLEEP) && !ctx->ws)
+			return -ENOMEM;
+	}
 
 	mutex_lock(&valarm_contexts_lock);
 	list_add_tail(&ctx->node, &valarm_contexts);
@@ -110,7 +126,7 @@ static int valarm_ctx_setup(struct perns_context *pctx, s64 offset)
 /* A fresh context: the host's time, no alarms. */
 static int valarm_ctx_init(struct perns_context *pctx, struct perns_ns *pns)
 {
-	return valarm_ctx_setup(pctx, 0);
+	return valarm_ctx_setup(pctx, 0, pns->ns == &init_user_ns.ns);
 }
 
 /* A private context: the clock goes on from @src's time, without alarms. */
@@ -119,7 +135,7 @@ static int valarm_unshare(struct perns_context *pctx,
 {
 	struct valarm_ctx *from = perns_context_priv(src);
 
-	return valarm_ctx_setup(pctx, atomic64_read(&from->offset));
+	return valarm_ctx_setup(pctx, atomic64_read(&from->offset), false);
 }
 
 /*
@@ -155,6 +171,21 @@ static int valarm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* The context, and its alarms as the wake policy placed them. */
+static void valarm_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct valarm_ctx *ctx = perns_context_priv(perns_file_context(file));
+	u32 enabled, waking;
+	bool granted;
+
+	perns_file_show_fdinfo(m, file);
+	valarm_show(ctx, &enabled, &waking, &granted);
+	seq_printf(m, "valarm_enabled:\t%#x\nvalarm_waking:\t%#x\n",
+		   enabled, waking);
+	seq_printf(m, "valarm_wake_granted:\t%d\nvalarm_offset_ns:\t%lld\n",
+		   granted, (long long)atomic64_read(&ctx->offset));
+}
+
 static const struct file_operations valarm_fops = {
 	.owner = THIS_MODULE,
 	.open = valarm_open,
@@ -162,11 +193,21 @@ static const struct file_operations valarm_fops = {
 	.unlocked_ioctl = valarm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
+	.show_fdinfo = valarm_show_fdinfo,
 };
+
+/*
+ * Android opens /dev/alarm by that path, and its ueventd.rc and SELinux
+ * file contexts name only it; old ueventd names the node after the
+ * device, so the device itself must be called "alarm" there.
+ */
+static char *devname = "valarm";
+module_param(devname, charp, 0444);
+MODULE_PARM_DESC(devname,
+		 "device name: \"valarm\" (default) or \"alarm\", for Android's /dev/alarm");
 
 static struct miscdevice valarm_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
-	.name = "valarm",
 	.fops = &valarm_fops,
 	/* GET_TIME for everybody, as Android's ueventd.rc allowed */
 	.mode = 0644,
@@ -184,6 +225,11 @@ static int __init valarm_init(void)
 {
 	int err;
 
+	if (strcmp(devname, "valarm") && strcmp(devname, "alarm")) {
+		pr_err("valarm: devname must be \"valarm\" or \"alarm\"\n");
+		return -EINVAL;
+	}
+	valarm_misc.name = devname;
 	err = valarm_clock_init();
 	if (err)
 		return err;

@@ -65,7 +65,8 @@ struct valarm_alarm {
  * @granted: wake permission granted with %VALARM_WAKE_GRANT
  * @owner: the file that owns the alarms, or %NULL
  * @wait: WAIT sleeps here
- * @ws: held from an expiry to the next WAIT
+ * @ws: held from an expiry to the next WAIT; only the initial context and
+ *	granted ones have one, %NULL otherwise
  * @node: entry in the list of live contexts, under valarm_contexts_lock
  * @alarms: the alarm slots, one per type
  */
@@ -93,12 +94,16 @@ void valarm_alarms_exit(struct valarm_ctx *ctx);
 int valarm_claim(struct valarm_ctx *ctx, struct file *file);
 void valarm_disown(struct valarm_ctx *ctx, struct file *file);
 void valarm_set(struct valarm_ctx *ctx, unsigned int type, ktime_t expires,
-		bool wake);
+		bool initial);
 void valarm_clear(struct valarm_ctx *ctx, unsigned int type);
 long valarm_wait(struct valarm_ctx *ctx);
+void __valarm_post(struct valarm_ctx *ctx, u32 bits);
 void valarm_post(struct valarm_ctx *ctx, u32 bits);
 void valarm_rearm(struct valarm_ctx *ctx, u32 types);
-bool valarm_grant(struct valarm_ctx *ctx, bool allow, bool initial);
+bool valarm_grant(struct valarm_ctx *ctx, bool allow, bool initial,
+		  struct wakeup_source **ws);
+void valarm_show(struct valarm_ctx *ctx, u32 *enabled, u32 *waking,
+		 bool *granted);
 
 /* clock.c */
 void valarm_get_time(struct valarm_ctx *ctx, unsigned int type,
@@ -111,7 +116,7 @@ int valarm_clock_init(void);
 void valarm_clock_exit(void);
 
 /* wake.c */
-bool valarm_may_wake(struct perns_context *pctx);
+struct wakeup_source *valarm_ws_register(struct perns_context *pctx);
 long valarm_wake_grant(struct perns_operations *ops, void __user *arg);
 
 /* ioctl.c */

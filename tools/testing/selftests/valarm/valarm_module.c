@@ -97,13 +97,62 @@ TEST_F_TIMEOUT(module, unload_with_private_context, 90)
 		ASSERT_EQ(0, ct_call(c, &m));
 
 		/* Private again for the next round */
-		dev = valarm_open(O_RDONLY);
+		dev = valarm_open(O_RDWR);
 		ASSERT_LE(0, dev);
 		ct_stop(c);
 		ASSERT_EQ(0, ct_start(c, dev, NULL));
 		close(dev);
 		ts.tv_sec = Y1999_DEC;
 	}
+}
+
+/* A "user<TAB>M:m<TAB>1<TAB>shared<TAB>@name" line in /proc/perns/devices. */
+static bool perns_lists(const char *name)
+{
+	char line[256], type[32], mode[32], dev[64];
+	unsigned int maj, min, count;
+	bool found = false;
+	FILE *f = fopen("/proc/perns/devices", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %u:%u %u %31s %63s", type, &maj, &min,
+			   &count, mode, dev) == 6 && !strcmp(dev, name) &&
+		    !strcmp(type, "user"))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * devname=alarm registers the device as "alarm": /dev/alarm, the path
+ * and the name Android's code and ueventd.rc use.
+ */
+TEST_F_TIMEOUT(module, devname_alarm, 90)
+{
+	struct timespec ts;
+	int fd;
+
+	ASSERT_EQ(0, system("modprobe -r valarm"));
+	EXPECT_NE(0, system("modprobe valarm devname=rtc0 2>/dev/null"));
+	EXPECT_FALSE(valarm_is_module());
+
+	ASSERT_EQ(0, system("modprobe valarm devname=alarm"));
+	EXPECT_NE(0, access(VALARM_DEV, F_OK));
+	fd = open("/dev/alarm", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("/dev/alarm: %m");
+	EXPECT_EQ(0, ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts));
+	EXPECT_GT(NSEC, llabs(ts_ns(&ts) - clock_ns(CLOCK_REALTIME)));
+	EXPECT_TRUE(perns_lists("alarm"));
+	EXPECT_FALSE(perns_lists("valarm"));
+	close(fd);
+
+	ASSERT_EQ(0, system("modprobe -r valarm"));
+	ASSERT_EQ(0, system("modprobe valarm"));
+	EXPECT_EQ(0, access(VALARM_DEV, F_OK));
+	EXPECT_NE(0, access("/dev/alarm", F_OK));
+	EXPECT_TRUE(perns_lists("valarm"));
 }
 
 TEST_HARNESS_MAIN

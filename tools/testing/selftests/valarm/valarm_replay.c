@@ -1,19 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A replay of how Android 4.x drove /dev/alarm (AlarmManagerService,
- * SystemClock, libutils' elapsedRealtimeNano()), on the host's context and
- * in a container's private one.
+ * SystemClock, libutils' elapsedRealtimeNano(), NITZ), on the host's
+ * context and in a container's private one, as 4.1-4.3 did (all four
+ * alarm types, each in its own timebase) and as 4.4 did (only the two
+ * ELAPSED_REALTIME types, RTC alarms converted by the framework). The wall
+ * clock is set as SystemClock.setCurrentTimeMillis() did it from the phone
+ * process: uid radio (1001), no capability, through a node that ueventd
+ * made "0664 system radio"; the timezone with settimeofday(NULL, &tz).
  */
 #define _GNU_SOURCE
-#include <pthread.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include "valarm_util.h"
 #include "../kselftest_harness.h"
 
 #define MSEC 1000000LL
-#define ANDROID_TYPES 0xf	/* AOSP armed types 0 to 3 */
+#define TYPES_41	0xf	/* 4.1-4.3 arm types 0 to 3 */
+#define TYPES_44	0xc	/* 4.4 arms ELAPSED_REALTIME(_WAKEUP) only */
+#define AID_RADIO	1001
 
-struct alarm_thread {
-	int fd;
+static unsigned int android_types = TYPES_41;
+static bool in_container;
+
+/*
+ * AlarmThread, as a process sharing system_server's open file (one open
+ * file description: the same owner of the alarms): do { r = ioctl(fd,
+ * WAIT); } while (r < 0 && errno == EINTR). It reports what it saw,
+ * 0 or the errno of a failed WAIT, and how often WAIT was interrupted.
+ */
+struct alarm_report {
 	unsigned int seen;
 	int eintr;
 	int err;
@@ -23,26 +40,25 @@ static void on_signal(int sig)
 {
 }
 
-/* AlarmThread: do { r = ioctl(fd, WAIT); } while (r < 0 && errno == EINTR) */
-static void *alarm_thread(void *arg)
+static void alarm_thread(int fd, int report)
 {
-	struct alarm_thread *at = arg;
-	long r;
+	struct alarm_report r = {};
+	long ret;
 
-	while ((at->seen & ANDROID_TYPES) != ANDROID_TYPES ||
-	       !(at->seen & ANDROID_ALARM_TIME_CHANGE_MASK)) {
+	while ((r.seen & android_types) != android_types ||
+	       !(r.seen & ANDROID_ALARM_TIME_CHANGE_MASK)) {
 		do {
-			r = ioctl(at->fd, ANDROID_ALARM_WAIT);
-			if (r < 0 && errno == EINTR)
-				at->eintr++;
-		} while (r < 0 && errno == EINTR);
-		if (r < 0) {
-			at->err = errno;
+			ret = ioctl(fd, ANDROID_ALARM_WAIT);
+			if (ret < 0 && errno == EINTR)
+				r.eintr++;
+		} while (ret < 0 && errno == EINTR);
+		if (ret < 0) {
+			r.err = errno;
 			break;
 		}
-		at->seen |= r;
+		r.seen |= ret;
 	}
-	return NULL;
+	_exit(write(report, &r, sizeof(r)) == sizeof(r) ? 0 : 1);
 }
 
 /* setLocked(): milliseconds to a timespec, negative clamped to 0 */
@@ -83,47 +99,94 @@ static int elapsed_realtime_reader(void)
 static int replay(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct alarm_thread at = {};
+	struct alarm_report at = {};
 	int64_t now_ms, boot_ms;
+	int i, fd, fd2, status, report[2];
 	struct timespec ts;
-	pthread_t thread;
-	int i, fd2, status;
-	pid_t readers[3];
+	pid_t thread, readers[3];
 
+	/* SIGUSR1 interrupts the thread's WAIT, from its start */
 	sigaction(SIGUSR1, &sa, NULL);
 
 	/* 1. system_server */
-	at.fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
-	if (at.fd < 0)
+	fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
 		return 1;
-	if (pthread_create(&thread, NULL, alarm_thread, &at))
+	if (pipe(report))
 		return 2;
+	thread = fork();
+	if (thread < 0)
+		return 2;
+	if (!thread)
+		alarm_thread(fd, report[1]);
+	close(report[1]);
 
-	/* 2. arm types 0 to 3, each in its own timebase */
-	now_ms = clock_ns(CLOCK_REALTIME) / MSEC;
+	/* 2. arm, each type in its own timebase: currentTimeMillis() is gettimeofday() */
+	{
+		struct timeval tv;
+
+		gettimeofday(&tv, NULL);
+		now_ms = tv.tv_sec * 1000LL + tv.tv_usec / 1000;
+	}
 	boot_ms = clock_ns(CLOCK_BOOTTIME) / MSEC;
-	android_set(at.fd, ANDROID_ALARM_RTC_WAKEUP, now_ms + 600);
-	android_set(at.fd, ANDROID_ALARM_RTC, now_ms + 700);
-	android_set(at.fd, ANDROID_ALARM_ELAPSED_REALTIME_WAKEUP,
+	if (android_types & ANDROID_ALARM_RTC_WAKEUP_MASK)
+		android_set(fd, ANDROID_ALARM_RTC_WAKEUP, now_ms + 600);
+	if (android_types & ANDROID_ALARM_RTC_MASK)
+		android_set(fd, ANDROID_ALARM_RTC, now_ms + 700);
+	android_set(fd, ANDROID_ALARM_ELAPSED_REALTIME_WAKEUP,
 		    boot_ms + 800);
 	/* Re-armed, never cleared; a negative time fires at once */
-	android_set(at.fd, ANDROID_ALARM_ELAPSED_REALTIME, -5);
-	android_set(at.fd, ANDROID_ALARM_ELAPSED_REALTIME, boot_ms + 900);
+	android_set(fd, ANDROID_ALARM_ELAPSED_REALTIME, -5);
+	android_set(fd, ANDROID_ALARM_ELAPSED_REALTIME, boot_ms + 900);
 
 	/* 3. the thread retries WAIT on EINTR */
 	for (i = 0; i < 3; i++) {
 		usleep(50000);
-		pthread_kill(thread, SIGUSR1);
+		kill(thread, SIGUSR1);
 	}
 
-	/* 4. SystemClock.setCurrentTimeMillis(): a second fd, while owned */
-	fd2 = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+	/*
+	 * 4. NITZ: SystemClock.setCurrentTimeMillis() in the phone process,
+	 * uid radio without capabilities, on a second file while the alarms
+	 * are owned; the time is the clock's own, so nothing else moves.
+	 */
+	fd2 = fork();
 	if (fd2 < 0)
 		return 4;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (ioctl(fd2, ANDROID_ALARM_SET_RTC, &ts))
+	if (!fd2) {
+		int fd;
+
+		if (setgroups(0, NULL) || setresgid(AID_RADIO, AID_RADIO, AID_RADIO) ||
+		    setresuid(AID_RADIO, AID_RADIO, AID_RADIO))
+			_exit(1);
+		fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			_exit(2);
+		if (ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts) ||
+		    ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
+			_exit(3);
+		close(fd);
+		_exit(0);
+	}
+	if (waitpid(fd2, &status, 0) != fd2 || status)
 		return 5;
-	close(fd2);
+
+	/*
+	 * The timezone, as setKernelTimezone() did: the host's system_server
+	 * may; in a container it gets EPERM, which Android logs and ignores.
+	 */
+	{
+		struct timezone tz = { .tz_minuteswest = -60 };
+
+		if (settimeofday(NULL, &tz) == 0) {
+			if (in_container)
+				return 10;
+			tz.tz_minuteswest = 0;
+			settimeofday(NULL, &tz);
+		} else if (!in_container || errno != EPERM) {
+			return 11;
+		}
+	}
 
 	/* 5. other processes read elapsedRealtime */
 	for (i = 0; i < 3; i++) {
@@ -137,14 +200,17 @@ static int replay(void)
 			return 6;
 	}
 
-	pthread_join(thread, NULL);
+	if (read(report[0], &at, sizeof(at)) != sizeof(at) ||
+	    waitpid(thread, &status, 0) != thread || status)
+		return 7;
 	if (at.err)
 		return 7;
-	if ((at.seen & ANDROID_TYPES) != ANDROID_TYPES)
+	if ((at.seen & android_types) != android_types)
 		return 8;
 	if (!(at.seen & ANDROID_ALARM_TIME_CHANGE_MASK))
 		return 9;
-	close(at.fd);
+	close(report[0]);
+	close(fd);
 	return 0;
 }
 
@@ -155,38 +221,55 @@ FIXTURE(replay) {
 
 FIXTURE_VARIANT(replay) {
 	bool container;
+	unsigned int types;
 };
 
-FIXTURE_VARIANT_ADD(replay, host) {
-	.container = false,
+FIXTURE_VARIANT_ADD(replay, host_41) {
+	.container = false, .types = TYPES_41,
 };
 
-FIXTURE_VARIANT_ADD(replay, container) {
-	.container = true,
+FIXTURE_VARIANT_ADD(replay, host_44) {
+	.container = false, .types = TYPES_44,
+};
+
+FIXTURE_VARIANT_ADD(replay, container_41) {
+	.container = true, .types = TYPES_41,
+};
+
+FIXTURE_VARIANT_ADD(replay, container_44) {
+	.container = true, .types = TYPES_44,
 };
 
 FIXTURE_SETUP(replay)
 {
 	memset(&self->ct, 0, sizeof(self->ct));
-	self->dev = valarm_open(O_RDONLY);
+	self->dev = valarm_open(O_RDWR);
 	if (self->dev < 0 && errno == ENOENT)
 		SKIP(return, VALARM_DEV " not present (CONFIG_VALARM)");
 	ASSERT_LE(0, self->dev);
+	/* ueventd.rc: /dev/alarm 0664 system radio */
+	ASSERT_EQ(0, chown(VALARM_DEV, 0, AID_RADIO));
+	ASSERT_EQ(0, chmod(VALARM_DEV, 0664));
+	android_types = variant->types;
+	in_container = variant->container;
 }
 
 FIXTURE_TEARDOWN(replay)
 {
+	if (chown(VALARM_DEV, 0, 0) || chmod(VALARM_DEV, 0644))
+		TH_LOG("cannot restore the mode of " VALARM_DEV);
 	if (self->dev >= 0)
 		close(self->dev);
 }
 
-TEST_F_TIMEOUT(replay, android_4x, 60)
+TEST_F_TIMEOUT(replay, android, 60)
 {
 	int pid, status, r;
 
 	if (variant->container) {
 		/* Make the namespace private first, then run in it */
 		self->ct.run = replay;
+		self->ct.map = "0 0 1\n1001 1001 1\n";
 		r = ct_start(&self->ct, self->dev, NULL);
 		if (r && !have_setdevns())
 			SKIP(return, "setdevns() not implemented");

@@ -5,6 +5,9 @@
  * alarms made private with setdevns().
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include "valarm_util.h"
 #include "../kselftest_harness.h"
 
@@ -271,14 +274,20 @@ TEST_F(dev, host_alarms)
 	EXPECT_LE(250 * MSEC, clock_ns(CLOCK_MONOTONIC) - t0);
 }
 
-TEST_F(dev, set_rtc_unprivileged)
+/*
+ * SET_RTC of the initial context needs a file open for writing, not a
+ * capability: the node's mode is the policy, as with alarm-dev, where
+ * NITZ set the time from the phone process (uid radio).
+ */
+TEST_F(dev, set_rtc_by_file)
 {
 	struct timespec ts;
 
-	/* Without CAP_SYS_TIME in the initial user namespace */
-	ASSERT_EQ(0, setresuid(65534, 65534, 65534));
+	ASSERT_EQ(0, setresuid(1001, 1001, 1001));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	EXPECT_EQ(-1, ioctl(self->rw, ANDROID_ALARM_SET_RTC, &ts));
+	EXPECT_EQ(0, ioctl(self->rw, ANDROID_ALARM_SET_RTC, &ts))
+		TH_LOG("SET_RTC as uid 1001: %m");
+	EXPECT_EQ(-1, ioctl(self->ro, ANDROID_ALARM_SET_RTC, &ts));
 	EXPECT_EQ(EPERM, errno);
 }
 
@@ -327,7 +336,10 @@ static int ct_begin(struct container *ct, int dev, int i, bool shared,
 	return ct_start(&ct[i], shared ? -1 : dev, ct_at(ct, join));
 }
 
-/* Sets a container's clock on a new file and acks the TIME_CHANGE */
+/*
+ * Sets a container's clock on a new file, which first takes the alarms
+ * (TIME_CHANGE goes to their owner only), and acks the TIME_CHANGE.
+ */
 static long ct_set_clock(struct container *c, int64_t sec)
 {
 	struct timespec ts = { .tv_sec = sec };
@@ -335,6 +347,9 @@ static long ct_set_clock(struct container *c, int64_t sec)
 	long ret;
 
 	if (slot < 0)
+		return -1;
+	if (ct_ioctl(c, slot, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME),
+		     NULL))
 		return -1;
 	if (ct_ioctl(c, slot, ANDROID_ALARM_SET_RTC, &ts))
 		return -1;
@@ -706,6 +721,251 @@ TEST_F(ns, time_namespace)
 	if (WEXITSTATUS(status) == 10)
 		SKIP(return, "time namespaces not available (CONFIG_TIME_NS)");
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* SET_RTC and TIME_CHANGE: once per change, to the owner of the alarms */
+
+/* Whether the next WAIT on @fd reports exactly a SYSTEMTIME sentinel. */
+static long sentinel_wait(int fd)
+{
+	struct timespec ts = ns_ts(clock_ns(CLOCK_MONOTONIC) + 300 * MSEC);
+
+	if (ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_SYSTEMTIME), &ts))
+		return -1;
+	return ioctl(fd, ANDROID_ALARM_WAIT);
+}
+
+/* A host SET_RTC reports TIME_CHANGE to the host's owner once. */
+TEST_F(dev, time_change_once)
+{
+	struct timespec ts;
+	int fd2;
+
+	ASSERT_EQ(0, ioctl(self->rw, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)));
+	/* As setCurrentTimeMillis() did: another file, open for writing */
+	fd2 = valarm_open(O_RDWR);
+	ASSERT_LE(0, fd2);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ASSERT_EQ(0, ioctl(fd2, ANDROID_ALARM_SET_RTC, &ts));
+	close(fd2);
+	EXPECT_EQ(TIME_CHANGE, ioctl(self->rw, ANDROID_ALARM_WAIT));
+	usleep(200000);
+	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(self->rw));
+}
+
+/* A private context's SET_RTC, by a file open for writing, no capability. */
+TEST_F(ns, set_rtc_private_by_file)
+{
+	int64_t host0 = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+	int fd, pid, status;
+
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
+	fd = ct_fd(&self->ct[0], O_RDWR);
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct timespec t = { .tv_sec = future_date };
+
+		/* uid 1001 of the initial user namespace: no capability */
+		if (setresuid(1001, 1001, 1001))
+			_exit(2);
+		_exit(ioctl(fd, ANDROID_ALARM_SET_RTC, &t) ? 3 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts));
+	EXPECT_LE(future_date * NSEC, ts_ns(&ts));
+	EXPECT_GT((future_date + 5) * NSEC, ts_ns(&ts));
+	EXPECT_EQ(fdinfo_value(fd, "valarm_offset_ns") / NSEC,
+		  (ts_ns(&ts) - clock_ns(CLOCK_REALTIME)) / NSEC);
+	/* The host's clock did not move */
+	EXPECT_GT(100 * MSEC, llabs(clock_ns(CLOCK_REALTIME) -
+				    clock_ns(CLOCK_MONOTONIC) - host0));
+	close(fd);
+}
+
+/* A private SET_RTC reports TIME_CHANGE once, to the owner only. */
+TEST_F(ns, time_change_once_private)
+{
+	struct container *c = &self->ct[0];
+	struct timespec ts = { .tv_sec = Y1999_DEC };
+	int own, other;
+
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
+	/* No owner: nothing is queued */
+	other = ct_fd(c, O_RDWR);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, ioctl(other, ANDROID_ALARM_SET_RTC, &ts));
+	own = ct_fd(c, O_RDWR);
+	ASSERT_LE(0, own);
+	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(own));
+
+	/* With an owner: once */
+	ts.tv_sec = Y2037_JUNE;
+	ASSERT_EQ(0, ioctl(other, ANDROID_ALARM_SET_RTC, &ts));
+	EXPECT_EQ(TIME_CHANGE, ioctl(own, ANDROID_ALARM_WAIT));
+	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(own));
+	close(own);
+	close(other);
+}
+
+/* Wake policy */
+
+/* Flips @dev's grant for @userns_fd until killed. */
+static void grant_flipper(int dev, int userns_fd)
+{
+	struct valarm_wake_grant g = { .userns_fd = userns_fd };
+
+	for (;;) {
+		g.allow = !g.allow;
+		if (ioctl(dev, VALARM_WAKE_GRANT, &g) < 0)
+			_exit(1);
+	}
+}
+
+/*
+ * Grant and revoke race with SETs of wakeup alarms; once revoked, no
+ * wakeup alarm of the context is left armed to wake the system.
+ */
+TEST_F_TIMEOUT(ns, wake_grant_race, 120)
+{
+	unsigned int wakeup = TYPE_MASK(ANDROID_ALARM_RTC_WAKEUP) |
+			      TYPE_MASK(ANDROID_ALARM_ELAPSED_REALTIME_WAKEUP);
+	struct valarm_wake_grant g = { .allow = 0 };
+	int64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	int fd, round, status;
+	long sets = 0;
+	char path[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, ct_begin(self->ct, self->dev, 0, false, -1));
+	fd = ct_fd(&self->ct[0], O_RDWR);
+	ASSERT_LE(0, fd);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", self->ct[0].pid);
+	g.userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, g.userns_fd);
+
+	for (round = 0; round < 5; round++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			grant_flipper(self->dev, g.userns_fd);
+		while (clock_ns(CLOCK_MONOTONIC) - t0 < (round + 1) * 600 * MSEC) {
+			struct timespec ts;
+
+			ts = ns_ts(clock_ns(CLOCK_REALTIME) + 3600 * NSEC);
+			ASSERT_EQ(0, ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_RTC_WAKEUP),
+					   &ts));
+			ts = ns_ts(clock_ns(CLOCK_BOOTTIME) + 3600 * NSEC);
+			ASSERT_EQ(0, ioctl(fd,
+					   ANDROID_ALARM_SET(ANDROID_ALARM_ELAPSED_REALTIME_WAKEUP),
+					   &ts));
+			sets += 2;
+		}
+		/* The flipper dies wherever it is, a grant or a revoke */
+		kill(pid, SIGKILL);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("flipper: exit %d",
+							 WEXITSTATUS(status));
+		/* Revoked last: nothing may wake */
+		ASSERT_LE(0, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
+		EXPECT_EQ(wakeup, fdinfo_value(fd, "valarm_enabled") & wakeup);
+		EXPECT_EQ(0, fdinfo_value(fd, "valarm_waking"));
+		EXPECT_EQ(0, fdinfo_value(fd, "valarm_wake_granted"));
+	}
+	/* And a grant moves them back to alarmtimer */
+	g.allow = 1;
+	EXPECT_EQ(0, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
+	EXPECT_EQ(wakeup, fdinfo_value(fd, "valarm_waking"));
+	g.allow = 0;
+	EXPECT_EQ(1, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
+	EXPECT_EQ(0, fdinfo_value(fd, "valarm_waking"));
+	TH_LOG("%ld SETs against a grant flipper, 5 rounds", sets);
+	close(g.userns_fd);
+	close(fd);
+}
+
+static int count_wakeup_sources(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/sys/class/wakeup");
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+#define MANY_CONTEXTS	1000
+
+/*
+ * Private contexts have no wakeup source until they are granted wake
+ * permission: an unprivileged user cannot fill /sys/class/wakeup.
+ */
+TEST_F_TIMEOUT(ns, no_wakeup_source_per_context, 300)
+{
+	struct rlimit rl = { MANY_CONTEXTS + 64, MANY_CONTEXTS + 64 };
+	struct valarm_wake_grant g = { .allow = 1 };
+	static int ns[MANY_CONTEXTS];
+	int before, i;
+
+	before = count_wakeup_sources();
+	if (before < 0)
+		SKIP(return, "no /sys/class/wakeup (CONFIG_PM_SLEEP)");
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	for (i = 0; i < MANY_CONTEXTS; i++) {
+		int p[2], status;
+		char path[64], c;
+		pid_t pid;
+
+		ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			close(p[1]);
+			if (unshare(CLONE_NEWUSER))
+				_exit(1);
+			if (read(p[0], &c, 1) < 0)
+				_exit(2);
+			_exit(0);
+		}
+		close(p[0]);
+		/* The child unshares before it blocks: wait for its namespace */
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		for (;;) {
+			struct stat a, b;
+
+			ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+			ASSERT_LE(0, ns[i]);
+			if (!fstat(ns[i], &a) && !stat("/proc/self/ns/user", &b) &&
+			    a.st_ino != b.st_ino)
+				break;
+			close(ns[i]);
+			usleep(1000);
+		}
+		close(p[1]);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_EQ(0, status);
+		ASSERT_EQ(0, sys_setdevns(self->dev, ns[i], CLONE_NEWUSER,
+					  SETDEVNS_UNSHARE)) TH_LOG("%d: %m", i);
+	}
+	EXPECT_EQ(before, count_wakeup_sources());
+
+	/* A grant registers one, a revoke removes it */
+	g.userns_fd = ns[0];
+	EXPECT_EQ(0, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
+	EXPECT_EQ(before + 1, count_wakeup_sources());
+	g.allow = 0;
+	EXPECT_EQ(1, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
+	EXPECT_EQ(before, count_wakeup_sources());
+
+	for (i = 0; i < MANY_CONTEXTS; i++)
+		close(ns[i]);
 }
 
 TEST_HARNESS_MAIN

@@ -27,9 +27,7 @@
 #include <linux/android_alarm.h>
 #include <linux/perns.h>
 
-#ifndef __NR_setdevns
-#define __NR_setdevns 463
-#endif
+#include "../setdevns/setdevns.h"
 
 #define VALARM_DEV "/dev/valarm"
 
@@ -46,12 +44,6 @@ struct va_ts64 {
 	int64_t tv_sec;
 	int64_t tv_nsec;
 };
-
-static inline int sys_setdevns(int dev_fd, int ns_fd, int nstype,
-			       unsigned int flags)
-{
-	return syscall(__NR_setdevns, dev_fd, ns_fd, nstype, flags);
-}
 
 static inline int64_t ts_ns(const struct timespec *ts)
 {
@@ -121,6 +113,7 @@ struct container {
 	int sock;
 	int fds[CT_SLOTS];
 	int (*run)(void);	/* if set, runs this instead of serving */
+	const char *map;	/* uid and gid map; "0 0 1" if NULL */
 };
 
 static inline void ct_serve(struct container *c)
@@ -226,7 +219,7 @@ static inline bool have_setdevns(void)
 static inline int ct_start(struct container *c, int dev_fd,
 			   struct container *join)
 {
-	char path[64], map[32];
+	char path[64], map[64];
 	int sv[2], i, ns_fd, ret = 0;
 	char go = 0;
 
@@ -266,7 +259,7 @@ static inline int ct_start(struct container *c, int dev_fd,
 	if (read(c->sock, &go, 1) != 1)
 		return -ECHILD;
 	if (!join) {
-		snprintf(map, sizeof(map), "0 0 1\n");
+		snprintf(map, sizeof(map), "%s", c->map ?: "0 0 1\n");
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", c->pid);
 		if (write_file(path, map))
 			ret = -errno;
@@ -362,6 +355,104 @@ static inline int ct_ioctl_async(struct container *c, int slot,
 	struct ct_msg m = { .op = REQ_IOCTL, .slot = slot, .cmd = cmd };
 
 	return ct_send(c, &m);
+}
+
+/* Sends @fd over the unix socket @sock; 0 or -1. */
+static inline int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	char c = 'f';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* A file received over the unix socket @sock, or -1. */
+static inline int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/*
+ * A file of the device opened in container @c's user namespace, so bound
+ * to its context, in this process: a child (root on the host, which owns
+ * the container's namespace) joins the namespace, opens and sends it.
+ * Returns the file or -1.
+ */
+static inline int ct_fd(struct container *c, int flags)
+{
+	int sv[2], fd, status;
+	char path[64];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", c->pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWUSER))
+			_exit(1);
+		fd = open(VALARM_DEV, flags | O_CLOEXEC);
+		if (fd < 0 || send_fd(sv[1], fd))
+			_exit(2);
+		_exit(0);
+	}
+	close(sv[1]);
+	fd = recv_fd(sv[0]);
+	close(sv[0]);
+	if (waitpid(pid, &status, 0) != pid || status) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A line "@key:\t<number>" of /proc/self/fdinfo/@fd, or -1. */
+static inline long long fdinfo_value(int fd, const char *key)
+{
+	char path[64], line[128];
+	long long v = -1;
+	size_t n = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtoll(line + n + 1, NULL, 0);
+	fclose(f);
+	return v;
 }
 
 /* Kills the container, which may be blocked in WAIT. */

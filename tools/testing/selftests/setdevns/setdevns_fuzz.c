@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A seeded fuzzer and stress run for setdevns(), NS_GET_DEVCTX, the perns
+ * test devices and valarm.
+ *
+ *   setdevns_fuzz [-s SEED] [-t SECONDS] [-w WORKERS] [-R]
+ *
+ * Each worker runs a random sequence of operations drawn from its own
+ * generator, seeded from SEED and its number, so that a seed replays each
+ * worker's sequence (not the interleaving): opening and closing device
+ * files, setdevns() with random files, types and flags, NS_GET_DEVCTX with
+ * random sizes, device numbers and pointers (NULL, unmapped, straddling an
+ * unmapped page), every valarm ioctl with random types, times and pointers,
+ * unshare(), setns() and clone3() of every namespace type, alarms that
+ * fire, and passing files to another worker over a unix socket. The parent
+ * kills and respawns workers, and (unless -R) unloads and reloads
+ * test_perns and valarm while files may be open. The defaults, 90 seconds
+ * and 4 workers, are the run of make check. Every result is checked against what
+ * the interface documents: an errno outside its set is a failure, and so is
+ * a worker killed by a signal nobody sent. On failure the worker prints the
+ * seed and its last operations. The kernel's own reports (KASAN, lockdep,
+ * WARN) are the harness's to find on the console.
+ *
+ * Output is TAP: one line, "ok 1 ..." or "not ok 1 ...", and a summary of
+ * the operations and errnos seen. SEED defaults to the time; it is printed
+ * first.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/android_alarm.h>
+#include <linux/types.h>
+
+#include "setdevns.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME	0x00000080
+#endif
+
+#define MAX_WORKERS	8
+#define NFDS		16
+#define HISTORY		16
+
+/* Where a result is reported: a shared page the parent reads. */
+struct stats {
+	unsigned long ops[32];
+	unsigned long err[160];
+	unsigned long failures;
+	unsigned long respawns, reloads, kills;
+};
+
+static struct stats *stats;
+static uint64_t seed;
+static int worker_id;
+
+/* xorshift64*: the per-worker sequence */
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static unsigned int below(unsigned int n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static char history[HISTORY][96];
+static unsigned int nhist;
+
+static void op_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(history[nhist++ % HISTORY], sizeof(history[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void fail(const char *what, int err)
+{
+	unsigned int i;
+
+	printf("# FAIL worker %d, seed %llu: %s: errno %d (%s)\n", worker_id,
+	       (unsigned long long)seed, what, err, strerror(err));
+	printf("# last operations of worker %d:\n", worker_id);
+	for (i = nhist > HISTORY ? nhist - HISTORY : 0; i < nhist; i++)
+		printf("#   %s\n", history[i % HISTORY]);
+	fflush(stdout);
+	__atomic_add_fetch(&stats->failures, 1, __ATOMIC_RELAXED);
+}
+
+static void count(unsigned int op, long ret, int err)
+{
+	__atomic_add_fetch(&stats->ops[op], 1, __ATOMIC_RELAXED);
+	if (ret < 0 && err < 160)
+		__atomic_add_fetch(&stats->err[err], 1, __ATOMIC_RELAXED);
+}
+
+/* Whether @err is one of the @n errnos after it. */
+static bool allowed(int err, int n, ...)
+{
+	va_list ap;
+	bool ok = false;
+
+	va_start(ap, n);
+	while (n--)
+		if (va_arg(ap, int) == err)
+			ok = true;
+	va_end(ap);
+	return ok;
+}
+
+#define CHECK(op, what, ret, ...) do {					\
+		int __e = (ret) < 0 ? errno : 0;			\
+		count(op, ret, __e);					\
+		if ((ret) < 0 && !allowed(__e, __VA_ARGS__))		\
+			fail(what, __e);				\
+	} while (0)
+
+static const char * const devices[] = {
+	"/dev/test_perns_user", "/dev/test_perns_uts", "/dev/test_perns_ipc",
+	"/dev/test_perns_pid", "/dev/test_perns_net", "/dev/test_perns_mnt",
+	"/dev/test_perns_cgroup", "/dev/test_perns_time",
+	"/dev/test_perns_plain", "/dev/valarm", "/dev/null",
+};
+
+static const int nstypes[] = {
+	CLONE_NEWUSER, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET,
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWTIME,
+};
+
+static const char * const nsnames[] = {
+	"user", "uts", "ipc", "pid", "net", "mnt", "cgroup", "time",
+};
+
+enum {
+	OP_OPEN, OP_CLOSE, OP_SETDEVNS, OP_DEVCTX, OP_VALARM, OP_UNSHARE,
+	OP_SETNS, OP_CLONE, OP_SEND, OP_RECV, OP_ALARM, OP_READ, OP_NR,
+};
+
+static const char * const op_names[] = {
+	"open", "close", "setdevns", "devctx", "valarm", "unshare", "setns",
+	"clone3", "send", "recv", "alarm", "read",
+};
+
+static int fds[NFDS];
+static int nsfds[NFDS];
+static int sock_tx = -1, sock_rx = -1;	/* files between workers */
+static char *bad_page;		/* a mapped page followed by an unmapped one */
+
+static int pick_fd(void)
+{
+	switch (below(8)) {
+	case 0:
+		return -1;
+	case 1:
+		return 1000 + below(50);
+	case 2:
+		return nsfds[below(NFDS)];
+	default:
+		return fds[below(NFDS)];
+	}
+}
+
+static void *pick_ptr(size_t size)
+{
+	switch (below(6)) {
+	case 0:
+		return NULL;
+	case 1:
+		return bad_page + 4096;			/* unmapped */
+	case 2:
+		return bad_page + 4096 - size / 2;	/* straddles */
+	default:
+		return bad_page + below(4096 - (size < 4096 ? size : 0));
+	}
+}
+
+static void do_open(void)
+{
+	int slot = below(NFDS), flags = (int[]){ O_RDONLY, O_WRONLY, O_RDWR,
+						 O_PATH }[below(4)];
+	const char *dev = devices[below(sizeof(devices) / sizeof(devices[0]))];
+	int fd;
+
+	op_log("open %s flags %#x", dev, flags);
+	fd = open(dev, flags | O_CLOEXEC);
+	/* ENOENT/ENXIO/ENODEV while a module reloads; EACCES never as root */
+	CHECK(OP_OPEN, "open", fd, 4, ENOENT, ENODEV, ENXIO, EBUSY);
+	if (fd < 0)
+		return;
+	if (fds[slot] >= 0)
+		close(fds[slot]);
+	fds[slot] = fd;
+}
+
+static void do_close(void)
+{
+	int slot = below(NFDS);
+
+	op_log("close slot %d fd %d", slot, fds[slot]);
+	if (fds[slot] >= 0)
+		close(fds[slot]);
+	fds[slot] = -1;
+	count(OP_CLOSE, 0, 0);
+}
+
+static void do_setdevns(void)
+{
+	static const unsigned int flags[] = {
+		SETDEVNS_SHARE, SETDEVNS_UNSHARE, SETDEVNS_MIGRATE, 0,
+		SETDEVNS_SHARE | SETDEVNS_MIGRATE, 0x80, ~0U,
+	};
+	int dev = pick_fd(), ns = pick_fd();
+	int type = below(4) ? 0 : nstypes[below(8)];
+	unsigned int f = flags[below(7)];
+	long ret;
+
+	if (below(4) == 0)
+		ns = nsfds[below(NFDS)];
+	op_log("setdevns(%d, %d, %#x, %#x)", dev, ns, type, f);
+	ret = sys_setdevns(dev, ns, type, f);
+	CHECK(OP_SETDEVNS, "setdevns", ret, 8, EINVAL, EBADF, ENODEV, EPERM,
+	      EOPNOTSUPP, ESRCH, EBUSY, ENOMEM);
+}
+
+static void do_devctx(void)
+{
+	static const unsigned int sizes[] = { 24, 32, 40, 16, 0, 64 };
+	unsigned int size = below(6) ? sizes[below(6)] : below(80);
+	unsigned int dir = below(8) ? _IOC_READ | _IOC_WRITE : below(4);
+	unsigned long cmd = _IOC(dir, NSIO, _IOC_NR(NS_GET_DEVCTX), size);
+	int ns = below(4) ? nsfds[below(NFDS)] : pick_fd();
+	struct ns_devctx *p = pick_ptr(size);
+	long ret;
+
+	if (p && (char *)p + size <= bad_page + 4096 && (char *)p >= bad_page) {
+		memset(p, 0, size);
+		if (size >= 16) {
+			struct stat st;
+
+			if (below(3) && fds[below(NFDS)] >= 0 &&
+			    !fstat(fds[below(NFDS)], &st)) {
+				p->dev_major = major(st.st_rdev);
+				p->dev_minor = minor(st.st_rdev);
+			} else {
+				p->dev_major = below(300);
+				p->dev_minor = rnd();
+			}
+		}
+		if (below(8) == 0 && size > 32)
+			((char *)p)[size - 1] = 1;
+	}
+	op_log("NS_GET_DEVCTX fd %d size %u ptr %p", ns, size, p);
+	ret = ioctl(ns, cmd, p);
+	CHECK(OP_DEVCTX, "NS_GET_DEVCTX", ret, 7, EBADF, ENOTTY, EINVAL, E2BIG,
+	      EFAULT, ENODEV, EPERM);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+static void do_valarm(void)
+{
+	static const unsigned int dirs[] = { _IOC_WRITE, _IOC_NONE, _IOC_READ };
+	static const unsigned int sizes[] = { 8, 16, 0, 12 };
+	unsigned int type = below(8), nr = below(16), size, dir;
+	unsigned long cmd;
+	struct { int64_t tv_sec, tv_nsec; } *ts;
+	int fd = fds[below(NFDS)];
+	long ret;
+
+	size = sizes[below(4)];
+	dir = dirs[below(3)];
+	cmd = _IOC(dir, 'a', nr | (type << 4), size);
+	if (below(3) == 0)	/* the real encodings more often */
+		cmd = (unsigned long[]){
+			ANDROID_ALARM_GET_TIME(type), ANDROID_ALARM_SET(type),
+			ANDROID_ALARM_CLEAR(type), ANDROID_ALARM_SET_RTC,
+			ANDROID_ALARM_WAIT, VALARM_WAKE_GRANT,
+		}[below(6)];
+	ts = pick_ptr(16);
+	if (ts && (char *)ts + 16 <= bad_page + 4096 && (char *)ts >= bad_page) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		ts->tv_sec = below(4) ? now.tv_sec + below(3) : rnd();
+		ts->tv_nsec = below(4) ? below(1000000000) : rnd();
+	}
+	/*
+	 * No SET_RTC, in any encoding: a file of the host's context, open
+	 * for writing, may set the host's clock, which the other tests of
+	 * the run need.
+	 */
+	if (_IOC_TYPE(cmd) == 'a' && (_IOC_NR(cmd) & 0xf) == 5)
+		return;
+	op_log("valarm ioctl fd %d cmd %#lx ptr %p", fd, cmd, ts);
+	/* WAIT and SET_AND_WAIT block: a timer interrupts them */
+	ualarm(20000, 0);
+	ret = ioctl(fd, cmd, ts);
+	ualarm(0, 0);
+	CHECK(OP_VALARM, "valarm ioctl", ret, 10, EBADF, ENOTTY, EINVAL, EPERM,
+	      EFAULT, EBUSY, EOVERFLOW, EINTR, ESRCH, ENODEV);
+}
+
+/* An alarm that fires, on a file that owns its context's alarms. */
+static void do_alarm(void)
+{
+	int fd = open("/dev/valarm", O_RDWR | O_CLOEXEC);
+	struct timespec ts;
+	long ret;
+
+	op_log("valarm alarm in 10 ms");
+	if (fd < 0) {
+		CHECK(OP_ALARM, "open valarm", fd, 3, ENOENT, ENODEV, ENXIO);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += 10000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	ualarm(500000, 0);
+	ret = ioctl(fd, ANDROID_ALARM_SET_AND_WAIT(ANDROID_ALARM_SYSTEMTIME),
+		    &ts);
+	ualarm(0, 0);
+	/* Another file of the context may own the alarms: EBUSY */
+	CHECK(OP_ALARM, "alarm", ret, 3, EBUSY, EINTR, ENODEV);
+	close(fd);
+}
+
+static void do_read(void)
+{
+	char buf[64];
+	int fd = fds[below(NFDS)];
+	long ret;
+
+	op_log("read/write fd %d", fd);
+	ret = below(2) ? read(fd, buf, sizeof(buf)) : write(fd, "+", 1);
+	CHECK(OP_READ, "read/write", ret, 6, EBADF, EINVAL, EPERM, ENODEV,
+	      EFAULT, EINTR);
+}
+
+static void do_unshare(void)
+{
+	int type = nstypes[below(8)];
+	long ret;
+
+	op_log("unshare %#x", type);
+	ret = unshare(type);
+	/* EUSERS/ENOSPC: nesting and namespace count limits */
+	CHECK(OP_UNSHARE, "unshare", ret, 5, EINVAL, EPERM, ENOSPC, EUSERS,
+	      ENOMEM);
+}
+
+static void do_setns(void)
+{
+	int i = below(NFDS), type = below(2) ? 0 : nstypes[below(8)];
+	char path[64];
+	long ret;
+
+	if (below(2)) {
+		/* remember a namespace of ours */
+		unsigned int t = below(8);
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsnames[t]);
+		if (nsfds[i] >= 0)
+			close(nsfds[i]);
+		nsfds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		count(OP_SETNS, 0, 0);
+		return;
+	}
+	op_log("setns(%d, %#x)", nsfds[i], type);
+	ret = setns(nsfds[i], type);
+	CHECK(OP_SETNS, "setns", ret, 4, EBADF, EINVAL, EPERM, ENOMEM);
+}
+
+static void do_clone(void)
+{
+	struct {
+		__u64 flags, pidfd, child_tid, parent_tid, exit_signal;
+		__u64 stack, stack_size, tls;
+	} args = { .exit_signal = SIGCHLD };
+	unsigned int i, n = below(4);
+	long pid;
+
+	for (i = 0; i < n; i++)
+		args.flags |= nstypes[below(8)];
+	op_log("clone3 %#llx", (unsigned long long)args.flags);
+	pid = syscall(__NR_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		/* A child that opens a device in its namespaces and goes */
+		int fd = open(devices[below(8)], O_RDWR | O_CLOEXEC);
+
+		if (fd >= 0)
+			sys_setdevns(fd, -1, 0, SETDEVNS_SHARE);
+		_exit(0);
+	}
+	CHECK(OP_CLONE, "clone3", pid, 5, EINVAL, EPERM, ENOSPC, EUSERS,
+	      ENOMEM);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void do_send(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	char c = 'f';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	int fd = fds[below(NFDS)];
+	long ret;
+
+	if (fd < 0)
+		return;
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	op_log("send fd %d", fd);
+	ret = sendmsg(sock_tx, &msg, MSG_DONTWAIT);
+	CHECK(OP_SEND, "sendmsg", ret, 3, EAGAIN, ETOOMANYREFS, ENOBUFS);
+}
+
+static void do_recv(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	long ret;
+
+	op_log("recv");
+	ret = recvmsg(sock_rx, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	CHECK(OP_RECV, "recvmsg", ret, 1, EAGAIN);
+	if (ret < 0)
+		return;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		int fd, slot = below(NFDS);
+
+		if (cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+		if (fds[slot] >= 0)
+			close(fds[slot]);
+		fds[slot] = fd;
+	}
+}
+
+static void (*const ops[OP_NR])(void) = {
+	do_open, do_close, do_setdevns, do_devctx, do_valarm, do_unshare,
+	do_setns, do_clone, do_send, do_recv, do_alarm, do_read,
+};
+
+/* How often each operation comes, out of 100. */
+static const unsigned int weights[OP_NR] = {
+	14, 8, 18, 12, 10, 6, 8, 5, 5, 5, 3, 6,
+};
+
+static void worker(int id, unsigned int incarnation)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	unsigned int i;
+
+	worker_id = id;
+	rng_state = seed ^ (0x9E3779B97F4A7C15ULL * (id + 1)) ^
+		    ((uint64_t)incarnation << 40);
+	if (!rng_state)
+		rng_state = 1;
+	sigaction(SIGALRM, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (i = 0; i < NFDS; i++) {
+		fds[i] = -1;
+		nsfds[i] = -1;
+	}
+	bad_page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bad_page == MAP_FAILED)
+		_exit(2);
+	munmap(bad_page + 4096, 4096);
+	/* Half the workers are unprivileged, in their own user namespace */
+	if (id & 1) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(3);
+		if (below(2))
+			unshare(CLONE_NEWUSER);
+	}
+	for (;;) {
+		unsigned int r = below(100), op = 0;
+
+		while (r >= weights[op]) {
+			r -= weights[op];
+			op++;
+		}
+		ops[op]();
+	}
+}
+
+static pid_t spawn(int id, unsigned int incarnation)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		worker(id, incarnation);
+	return pid;
+}
+
+static void reload(const char *module)
+{
+	char cmd[128];
+
+	/* Fails with EBUSY while files are open: that is fine */
+	snprintf(cmd, sizeof(cmd), "rmmod %s 2>/dev/null; modprobe %s", module,
+		 module);
+	if (system(cmd) == 0)
+		__atomic_add_fetch(&stats->reloads, 1, __ATOMIC_RELAXED);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int incarnation[MAX_WORKERS] = {};
+	pid_t pids[MAX_WORKERS];
+	int workers = 4, seconds = 90, opt, i;
+	bool reloads = true, killed[MAX_WORKERS] = {};
+	unsigned long total = 0;
+	time_t start, last;
+	int sv[2];
+
+	seed = time(NULL);
+	while ((opt = getopt(argc, argv, "s:t:w:R")) != -1) {
+		switch (opt) {
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			seconds = atoi(optarg);
+			break;
+		case 'w':
+			workers = atoi(optarg);
+			if (workers < 1 || workers > MAX_WORKERS)
+				workers = 4;
+			break;
+		case 'R':
+			reloads = false;
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-s SEED] [-t SECONDS] [-w WORKERS] [-R]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..1\n");
+	printf("# setdevns_fuzz: seed %llu, %d workers, %d s%s\n",
+	       (unsigned long long)seed, workers, seconds,
+	       reloads ? ", module reloads" : "");
+	if (getuid()) {
+		printf("ok 1 setdevns_fuzz # SKIP must run as root\n");
+		return 4;
+	}
+	if (system("modprobe test_perns >/dev/null 2>&1; modprobe valarm >/dev/null 2>&1"))
+		printf("# cannot load test_perns and valarm: their operations fail with ENOENT\n");
+	stats = mmap(NULL, sizeof(*stats), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stats == MAP_FAILED)
+		return 1;
+	/* Any worker sends files that any worker may receive */
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return 1;
+	sock_tx = sv[0];
+	sock_rx = sv[1];
+	for (i = 0; i < workers; i++)
+		pids[i] = spawn(i, incarnation[i]);
+
+	rng_state = seed | 1;
+	start = last = time(NULL);
+	while (time(NULL) - start < seconds) {
+		int status;
+		pid_t pid;
+
+		usleep(100000);
+		/* Kill a worker now and then, mid-call */
+		if (below(20) == 0) {
+			i = below(workers);
+			kill(pids[i], SIGKILL);
+			killed[i] = true;
+			__atomic_add_fetch(&stats->kills, 1, __ATOMIC_RELAXED);
+		}
+		if (reloads && below(30) == 0)
+			reload(below(2) ? "test_perns" : "valarm");
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < workers && pids[i] != pid; i++)
+				;
+			if (i == workers)
+				continue;
+			if (WIFSIGNALED(status) && !(killed[i] &&
+						     WTERMSIG(status) == SIGKILL)) {
+				printf("# FAIL worker %d (seed %llu) died of signal %d\n",
+				       i, (unsigned long long)seed,
+				       WTERMSIG(status));
+				stats->failures++;
+			} else if (WIFEXITED(status) && WEXITSTATUS(status)) {
+				printf("# FAIL worker %d (seed %llu) exited %d\n",
+				       i, (unsigned long long)seed,
+				       WEXITSTATUS(status));
+				stats->failures++;
+			}
+			killed[i] = false;
+			incarnation[i]++;
+			stats->respawns++;
+			pids[i] = spawn(i, incarnation[i]);
+		}
+		if (time(NULL) - last >= 30) {
+			last = time(NULL);
+			for (total = 0, i = 0; i < OP_NR; i++)
+				total += stats->ops[i];
+			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads\n",
+			       (long)(last - start), total, stats->failures,
+			       stats->respawns, stats->reloads);
+		}
+	}
+	for (i = 0; i < workers; i++)
+		kill(pids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	if (system("modprobe test_perns >/dev/null 2>&1; modprobe valarm >/dev/null 2>&1"))
+		printf("# cannot reload test_perns and valarm\n");
+
+	for (total = 0, i = 0; i < OP_NR; i++) {
+		total += stats->ops[i];
+		printf("# %-9s %lu\n", op_names[i], stats->ops[i]);
+	}
+	printf("# errnos:");
+	for (i = 1; i < 160; i++)
+		if (stats->err[i])
+			printf(" %s=%lu", strerrorname_np(i) ?: "?", stats->err[i]);
+	printf("\n# %lu operations, %lu kills, %lu respawns, %lu module reloads\n",
+	       total, stats->kills, stats->respawns, stats->reloads);
+	if (stats->failures || !total) {
+		printf("not ok 1 setdevns_fuzz seed %llu: %lu failures\n",
+		       (unsigned long long)seed, stats->failures);
+		return 1;
+	}
+	printf("ok 1 setdevns_fuzz seed %llu\n", (unsigned long long)seed);
+	return 0;
+}
