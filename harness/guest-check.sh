@@ -2,7 +2,7 @@
 # Runs inside the guest for harness/check (busybox ash): every installed
 # kselftest collection, then a kmemleak scan.  The host parses the console.
 # Built-in KUnit suites have already run at boot.
-KSFT_TIMEOUT=${KSFT_TIMEOUT:-300}   # per test program: TCG + KASAN is slow
+KSFT_TIMEOUT=${KSFT_TIMEOUT:-600}   # per test program: TCG + KASAN is slow (pidfd_poll_test: 305 s measured)
 SKIPS=harness/ksft-skip             # upstream programs that cannot run here
 
 echo "HARNESS-KSFT-BEGIN"
