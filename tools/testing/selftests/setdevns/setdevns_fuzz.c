@@ -58,6 +58,9 @@
 #define CLONE_NEWTIME	0x00000080
 #endif
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 #define MAX_WORKERS	8
 #define NFDS		16
 #define HISTORY		16
@@ -137,9 +140,10 @@ static bool allowed(int err, int n, ...)
 }
 
 #define CHECK(op, what, ret, ...) do {					\
-		int __e = (ret) < 0 ? errno : 0;			\
-		count(op, ret, __e);					\
-		if ((ret) < 0 && !allowed(__e, __VA_ARGS__))		\
+		long __r = (ret);					\
+		int __e = __r < 0 ? errno : 0;				\
+		count(op, __r, __e);					\
+		if (__r < 0 && !allowed(__e, __VA_ARGS__))		\
 			fail(what, __e);				\
 	} while (0)
 
@@ -204,9 +208,9 @@ static void *pick_ptr(size_t size)
 
 static void do_open(void)
 {
-	int slot = below(NFDS), flags = (int[]){ O_RDONLY, O_WRONLY, O_RDWR,
-						 O_PATH }[below(4)];
-	const char *dev = devices[below(sizeof(devices) / sizeof(devices[0]))];
+	static const int modes[] = { O_RDONLY, O_WRONLY, O_RDWR, O_PATH };
+	int slot = below(NFDS), flags = modes[below(4)];
+	const char *dev = devices[below(ARRAY_SIZE(devices))];
 	int fd;
 
 	op_log("open %s flags %#x", dev, flags);
@@ -304,12 +308,15 @@ static void do_valarm(void)
 	size = sizes[below(4)];
 	dir = dirs[below(3)];
 	cmd = _IOC(dir, 'a', nr | (type << 4), size);
-	if (below(3) == 0)	/* the real encodings more often */
-		cmd = (unsigned long[]){
+	if (below(3) == 0) {	/* the real encodings more often */
+		const unsigned long real[] = {
 			ANDROID_ALARM_GET_TIME(type), ANDROID_ALARM_SET(type),
 			ANDROID_ALARM_CLEAR(type), ANDROID_ALARM_SET_RTC,
 			ANDROID_ALARM_WAIT, VALARM_WAKE_GRANT,
-		}[below(6)];
+		};
+
+		cmd = real[below(ARRAY_SIZE(real))];
+	}
 	ts = pick_ptr(16);
 	if (ts && (char *)ts + 16 <= bad_page + 4096 && (char *)ts >= bad_page) {
 		struct timespec now;
@@ -615,7 +622,8 @@ int main(int argc, char **argv)
 		pids[i] = spawn(i, incarnation[i]);
 
 	rng_state = seed | 1;
-	start = last = time(NULL);
+	start = time(NULL);
+	last = start;
 	while (time(NULL) - start < seconds) {
 		int status;
 		pid_t pid;

@@ -867,8 +867,8 @@ TEST_F_TIMEOUT(ns, wake_grant_race, 120)
 		/* The flipper dies wherever it is, a grant or a revoke */
 		kill(pid, SIGKILL);
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("flipper: exit %d",
-							 WEXITSTATUS(status));
+		ASSERT_TRUE(WIFSIGNALED(status))
+			TH_LOG("flipper: exit %d", WEXITSTATUS(status));
 		/* Revoked last: nothing may wake */
 		ASSERT_LE(0, ioctl(self->dev, VALARM_WAKE_GRANT, &g));
 		EXPECT_EQ(wakeup, fdinfo_value(fd, "valarm_enabled") & wakeup);
