@@ -41,8 +41,10 @@
  *    path clears from any context.
  *  - perns_devices (maple tree, RCU mode): registered devices by device
  *    number, written under perns_mutex, read under RCU. A device found
- *    there stays readable for the RCU read section: its module is freed
- *    only after a grace period that follows unregister_perns_device().
+ *    there stays readable for the RCU read section: unregister_perns_device()
+ *    waits for a grace period after removing it.
+ *  - A context's owner is read locklessly by NS_GET_DEVCTX under RCU:
+ *    struct perns_ns is freed after a grace period.
  *  - Lookups (perns_context_get()) take no lock: RCU and
  *    refcount_inc_not_zero() on the context, then a check that the context
  *    is the device's, since a slot may be reused by the next device.
@@ -207,7 +209,7 @@ void perns_context_put(struct perns_context *ctx)
 EXPORT_SYMBOL_GPL(perns_context_put);
 
 /* The inode number of @pns' namespace, 0 once it is freed. */
-static unsigned int perns_ns_ino(struct perns_ns *pns)
+unsigned int perns_ns_ino(struct perns_ns *pns)
 {
 	unsigned int ino = 0;
 	unsigned long flags;
@@ -224,7 +226,6 @@ static void __perns_context_own(struct perns_context *ctx,
 				struct perns_ns *pns)
 {
 	WRITE_ONCE(ctx->owner, pns);
-	WRITE_ONCE(ctx->owner_ino, perns_ns_ino(pns));
 	list_move(&ctx->owner_node, &pns->owned);
 }
 
@@ -237,7 +238,6 @@ void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
 static void __perns_context_disown(struct perns_context *ctx)
 {
 	WRITE_ONCE(ctx->owner, NULL);
-	WRITE_ONCE(ctx->owner_ino, 0);
 	list_del_init(&ctx->owner_node);
 }
 
@@ -567,10 +567,11 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 	return 0;
 }
 
+/* After a grace period: NS_GET_DEVCTX reads a context's owner under RCU. */
 static void perns_ns_release(struct perns_ns *pns)
 {
 	perns_gen_free(rcu_dereference_protected(pns->gen, 1));
-	kfree(pns);
+	kfree_rcu(pns, rcu);
 }
 
 /* The table of @origin with a new reference, or an empty one. */
@@ -1131,6 +1132,13 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	list_add_tail(&base->owner_node, &release);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
+
+	/*
+	 * Lockless readers of the device-number index (NS_GET_DEVCTX,
+	 * setdevns()) may still look at @ops: let them finish, so that @ops
+	 * may be freed once this returns.
+	 */
+	synchronize_rcu();
 
 	/* The contexts first, outside perns_mutex, then the device's exits. */
 	perns_release_list(&release);

@@ -78,19 +78,20 @@ struct perns_change {
 	struct perns_context *new;	/* what @pns will use */
 	struct perns_table *t;		/* @pns' new table */
 	struct perns_table *from_t;	/* @from's new table */
+	struct ns_common *from_ns;	/* @from's namespace, put at the end */
 };
 
-/* CAP_SYS_ADMIN over @from's namespace, or globally if it is gone. */
-static int perns_migrate_allowed(struct perns_ns *from)
+/*
+ * CAP_SYS_ADMIN over @c->from's namespace, or globally if it is gone. The
+ * reference is dropped after perns_mutex: a last put of a mount namespace
+ * takes namespace_sem.
+ */
+static int perns_migrate_allowed(struct perns_change *c)
 {
-	struct ns_common *ns = perns_ns_get_ns(from);
-	bool ok;
-
-	if (!ns)
+	c->from_ns = perns_ns_get_ns(c->from);
+	if (!c->from_ns)
 		return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
-	ok = perns_ns_capable(ns, CAP_SYS_ADMIN);
-	perns_put_ns(ns);
-	return ok ? 0 : -EPERM;
+	return perns_ns_capable(c->from_ns, CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 /*
@@ -112,7 +113,7 @@ static int perns_change_prepare(struct perns_change *c)
 	cur = perns_lookup(ops, c->pns);
 	c->from = c->src->owner;
 	if (c->mode == SETDEVNS_MIGRATE) {
-		err = perns_migrate_allowed(c->from);
+		err = perns_migrate_allowed(c);
 		if (err)
 			return err;
 		/* The initial namespace's context stays where it is. */
@@ -195,6 +196,8 @@ static void perns_change_commit(struct perns_change *c)
 
 static void perns_change_cleanup(struct perns_change *c)
 {
+	if (c->from_ns)
+		perns_put_ns(c->from_ns);
 	if (c->new)
 		perns_context_put(c->new);
 	perns_table_put(c->from_t);
@@ -298,7 +301,7 @@ SYSCALL_DEFINE4(setdevns, int, dev_fd, int, ns_fd, int, nstype,
 int perns_ns_devctx(struct ns_common *ns, dev_t devt,
 		    struct perns_devctx *info)
 {
-	struct perns_ns *pns = ns->perns;
+	struct perns_ns *pns = ns->perns, *owner;
 	struct perns_operations *ops;
 	struct perns_context *ctx;
 	int err = -ENODEV;
@@ -314,9 +317,14 @@ int perns_ns_devctx(struct ns_common *ns, dev_t devt,
 	ctx = perns_lookup(ops, pns);
 	if (!ctx || ctx->ops != ops)
 		goto out;
+	/*
+	 * The owner is freed after a grace period and its namespace is read
+	 * under perns_ns_lock: 0 once it is gone, never a reused number.
+	 */
+	owner = READ_ONCE(ctx->owner);
 	info->ctx_id = ctx->id;
-	info->private = READ_ONCE(ctx->owner) == pns;
-	info->owner_ino = READ_ONCE(ctx->owner_ino);
+	info->private = owner == pns;
+	info->owner_ino = owner ? perns_ns_ino(owner) : 0;
 	err = 0;
 out:
 	rcu_read_unlock();

@@ -306,6 +306,9 @@ static int __init test_perns_init(void)
 	unsigned int i;
 	int err;
 
+	/* test_perns_init_ns() indexes the devices by perns type. */
+	BUILD_BUG_ON(ARRAY_SIZE(test_perns_devs) != PERNS_NR_TYPES + 1);
+
 	for (i = 0; i < ARRAY_SIZE(test_perns_devs); i++) {
 		err = test_perns_add(&test_perns_devs[i]);
 		if (err) {

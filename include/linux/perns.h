@@ -58,6 +58,8 @@ struct perns_gen {
  * @list: entry in the list of live namespaces of @type
  * @owned: the contexts this namespace owns
  * @free_node: entry in the queue of namespaces waiting for their exit
+ * @rcu: freed after a grace period, for lockless readers of a context's
+ *	owner (NS_GET_DEVCTX)
  *
  * Freed by the exit work once the exit methods ran: nothing but the
  * namespace points to it, so its lifetime is the namespace's.
@@ -70,6 +72,7 @@ struct perns_ns {
 	struct list_head list;
 	struct list_head owned;
 	struct llist_node free_node;
+	struct rcu_head rcu;
 };
 
 /* perns_operations.flags */
@@ -98,8 +101,10 @@ struct perns_ns {
  * @flags: %PERNS_CTX_PRIVATE
  * @ctx_size: bytes of driver data in each context, perns_context_priv()
  * @ctx_init: initialise a fresh context for the namespace @pns, which is
- *	fully constructed (see perns_ns_create()). May sleep; runs under the
- *	type's registration lock, not under the setdevns() lock.
+ *	fully constructed (see perns_ns_create()), or dying (@pns->ns is
+ *	%NULL) when a device registers. May sleep; runs under the type's
+ *	registration lock, and under perns_mutex when a device registers,
+ *	so it must not call perns_context_owner().
  * @ctx_exit: release the driver data of a context whose last reference
  *	is gone. Called in process context; may sleep.
  * @unshare: optional; initialise @ctx, a new context, from @src, the
@@ -155,8 +160,6 @@ struct perns_operations {
  * @owner: the namespace owning the context, or %NULL; written under
  *	perns_mutex, read under it to be followed (perns_context_owner())
  *	and with READ_ONCE() only to be compared
- * @owner_ino: the inode number of @owner's namespace when it took the
- *	context, 0 if none; what NS_GET_DEVCTX reports
  * @owner_node: entry in @owner's list of owned contexts
  * @rcu: the context is freed after a grace period
  * @priv: the driver's data, @ops->ctx_size bytes
@@ -166,7 +169,6 @@ struct perns_context {
 	u64 id;
 	struct perns_operations *ops;
 	struct perns_ns *owner;
-	unsigned int owner_ino;
 	struct list_head owner_node;
 	struct rcu_head rcu;
 	u64 priv[];
@@ -197,7 +199,9 @@ void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
 
 /**
  * perns_generic() - the per-namespace data of a perns subsystem
- * @ns: a namespace the caller holds a reference to
+ * @ns: a namespace the caller holds a reference to, returned by its
+ *	creation path (not an anonymous mount namespace, nor a network
+ *	namespace still in setup_net(), which have no perns state)
  * @id: the id perns stored in &perns_operations.id
  *
  * Context: any; takes no lock and allocates nothing.

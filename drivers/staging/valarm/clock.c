@@ -4,6 +4,7 @@
  * host's clocks, SET_RTC, and noticing changes of the host's wall clock.
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/irq_work.h>
 #include <linux/overflow.h>
@@ -118,13 +119,22 @@ ktime_t valarm_to_host(struct valarm_ctx *ctx, unsigned int type,
 }
 
 /*
- * SET_RTC of the initial context: the host's clock and RTC, as alarm-dev
- * did, for callers of the initial user namespace. As with alarm-dev and
- * /dev/rtc, the file is the authority: the node's mode and the LSMs'
- * open and ioctl hooks (security_file_ioctl() ran for this call) decide.
- * security_settime64() is not called: its capability hook would demand
- * CAP_SYS_TIME, which Android's callers of SET_RTC (NITZ in the phone
- * process) never had. The clock notifier reports the change.
+ * SET_RTC of the initial context: the host's clock and RTC, for callers
+ * of the initial user namespace only.
+ *
+ * As /dev/valarm, it needs CAP_SYS_TIME, as RTC_SET_TIME on /dev/rtc
+ * does: a container without a user namespace that was given the device,
+ * or a service without the capability, must not set the host's clock.
+ *
+ * As Android's /dev/alarm (devname=alarm), the file is the authority, as
+ * with alarm-dev: the node's mode, which Android's ueventd.rc makes 0664
+ * system:radio, decides, so that NITZ in the phone process, which never
+ * had CAP_SYS_TIME, sets the time as it did.
+ *
+ * Either way the LSMs decide through their open and ioctl hooks
+ * (security_file_ioctl() ran for this call), as for /dev/rtc; the
+ * settime hook, which modules cannot call, is not. The clock notifier
+ * reports the change.
  */
 static int valarm_set_host(const struct timespec64 *ts)
 {
@@ -133,6 +143,8 @@ static int valarm_set_host(const struct timespec64 *ts)
 	int err;
 
 	if (current_user_ns() != &init_user_ns)
+		return -EPERM;
+	if (!valarm_rtc_by_file && !capable(CAP_SYS_TIME))
 		return -EPERM;
 	err = do_settimeofday64(ts);
 	if (err)
@@ -157,8 +169,8 @@ static int valarm_set_host(const struct timespec64 *ts)
  *
  * Context: process context; may sleep.
  * Return: 0, -EINVAL for a time the host's clock cannot hold, -EPERM for
- * the initial context from another user namespace, or the error of setting
- * the clock or the RTC.
+ * the initial context from another user namespace or, as /dev/valarm,
+ * without CAP_SYS_TIME, or the error of setting the clock or the RTC.
  */
 int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
 {

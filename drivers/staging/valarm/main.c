@@ -17,7 +17,9 @@
  * SET_RTC needs a file open for writing, as with alarm-dev: the node's mode
  * is the policy. In the initial user namespace's context it sets the
  * host's clock and hardware RTC, for callers in the initial user namespace
- * only (see valarm_set_host() for the LSMs); a caller in another user namespace
+ * only, and as /dev/valarm also needs CAP_SYS_TIME, as settimeofday()
+ * does; as Android's /dev/alarm (devname=alarm) the file suffices, as it
+ * did with alarm-dev (see valarm_set_host()); a caller in another user namespace
  * whose namespace shares that context gets EPERM. In any other context it
  * changes only the context's offset. The RTC alarms of a context are kept
  * in its wall clock and re-armed on the host's clock when the offset
@@ -206,6 +208,9 @@ module_param(devname, charp, 0444);
 MODULE_PARM_DESC(devname,
 		 "device name: \"valarm\" (default) or \"alarm\", for Android's /dev/alarm");
 
+/* As Android's /dev/alarm, SET_RTC of the host's clock goes by the file. */
+bool valarm_rtc_by_file;
+
 static struct miscdevice valarm_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.fops = &valarm_fops,
@@ -230,6 +235,7 @@ static int __init valarm_init(void)
 		return -EINVAL;
 	}
 	valarm_misc.name = devname;
+	valarm_rtc_by_file = !strcmp(devname, "alarm");
 	err = valarm_clock_init();
 	if (err)
 		return err;

@@ -86,6 +86,7 @@ struct valarm_ctx {
 
 /* main.c */
 extern struct perns_operations valarm_perns;
+extern bool valarm_rtc_by_file;
 void valarm_post_all(u32 bits);
 
 /* alarm.c */

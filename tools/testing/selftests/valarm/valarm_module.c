@@ -132,7 +132,7 @@ static bool perns_lists(const char *name)
 TEST_F_TIMEOUT(module, devname_alarm, 90)
 {
 	struct timespec ts;
-	int fd;
+	int fd, pid, status;
 
 	ASSERT_EQ(0, system("modprobe -r valarm"));
 	EXPECT_NE(0, system("modprobe valarm devname=rtc0 2>/dev/null"));
@@ -146,6 +146,21 @@ TEST_F_TIMEOUT(module, devname_alarm, 90)
 	EXPECT_GT(NSEC, llabs(ts_ns(&ts) - clock_ns(CLOCK_REALTIME)));
 	EXPECT_TRUE(perns_lists("alarm"));
 	EXPECT_FALSE(perns_lists("valarm"));
+
+	/*
+	 * As Android's /dev/alarm, SET_RTC goes by the file, as with
+	 * alarm-dev: uid radio (1001), no capability, sets the host's time.
+	 */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setresuid(1001, 1001, 1001) ||
+		    ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts))
+			_exit(2);
+		_exit(ioctl(fd, ANDROID_ALARM_SET_RTC, &ts) ? 3 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 	close(fd);
 
 	ASSERT_EQ(0, system("modprobe -r valarm"));
