@@ -3,7 +3,10 @@
 #ifndef __SETDEVNS_H
 #define __SETDEVNS_H
 
+#include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <asm/unistd.h>
 #include <linux/nsfs.h>
@@ -39,6 +42,60 @@ static inline int sys_setdevns(int dev_fd, int ns_fd, int nstype,
 			       unsigned int flags)
 {
 	return syscall(__NR_setdevns, dev_fd, ns_fd, nstype, flags);
+}
+
+/* Writes @buf to the file @path; 0 or -1. */
+static inline int write_file(const char *path, const char *buf)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, buf, strlen(buf));
+	close(fd);
+	return n == (ssize_t)strlen(buf) ? 0 : -1;
+}
+
+/* Sends @fd over the unix socket @sock with send @flags; 0 or -1. */
+static inline int send_fd(int sock, int fd, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = {};
+	char c = 'f';
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, flags) == 1 ? 0 : -1;
+}
+
+/* A file received over the unix socket @sock, or -1. */
+static inline int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
 }
 
 #endif /* __SETDEVNS_H */

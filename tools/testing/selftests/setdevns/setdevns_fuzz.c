@@ -444,25 +444,13 @@ static void do_clone(void)
 
 static void do_send(void)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {};
-	char c = 'f';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
 	int fd = fds[below(NFDS)];
 	long ret;
 
 	if (fd < 0)
 		return;
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
 	op_log("send fd %d", fd);
-	ret = sendmsg(sock_tx, &msg, MSG_DONTWAIT);
+	ret = send_fd(sock_tx, fd, MSG_DONTWAIT);
 	CHECK(OP_SEND, "sendmsg", ret, 3, EAGAIN, ETOOMANYREFS, ENOBUFS);
 }
 

@@ -1105,18 +1105,6 @@ TEST_F(errors, unprivileged)
 	}
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /*
  * A container's root, with every capability in its own user namespace,
  * cannot choose the contexts of that user namespace, nor take a context
@@ -1434,18 +1422,6 @@ TEST(types_configured_out)
 		SKIP(return, "every namespace type is built in");
 }
 
-static int write_str(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* Empties every slab cache's free lists (and KASAN's quarantine). */
 static void shrink_slabs(void)
 {
@@ -1461,7 +1437,7 @@ static void shrink_slabs(void)
 			continue;
 		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
 			 d->d_name);
-		write_str(path, "1");
+		write_file(path, "1");
 	}
 	closedir(dir);
 }

@@ -178,18 +178,6 @@ static inline void ct_serve(struct container *c)
 	_exit(0);
 }
 
-static inline int write_file(const char *path, const char *buf)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, buf, strlen(buf));
-	close(fd);
-	return n == (ssize_t)strlen(buf) ? 0 : -1;
-}
-
 /* Whether this process may create a user namespace. */
 static inline bool have_userns(void)
 {
@@ -357,47 +345,6 @@ static inline int ct_ioctl_async(struct container *c, int slot,
 	return ct_send(c, &m);
 }
 
-/* Sends @fd over the unix socket @sock; 0 or -1. */
-static inline int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = {};
-	char c = 'f';
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-/* A file received over the unix socket @sock, or -1. */
-static inline int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 /*
  * A file of the device opened in container @c's user namespace, so bound
  * to its context, in this process: a child (root on the host, which owns
@@ -421,7 +368,7 @@ static inline int ct_fd(struct container *c, int flags)
 		if (fd < 0 || setns(fd, CLONE_NEWUSER))
 			_exit(1);
 		fd = open(VALARM_DEV, flags | O_CLOEXEC);
-		if (fd < 0 || send_fd(sv[1], fd))
+		if (fd < 0 || send_fd(sv[1], fd, 0))
 			_exit(2);
 		_exit(0);
 	}
