@@ -17,7 +17,8 @@ config_fragments() {
 	check) echo base kunit debug project ;;
 	demo) echo base project ;;
 	nsoff) echo base nsoff ;;
-	*) die "unknown config '$1' (known: check demo nsoff)" ;;
+	baseline) echo base project baseline ;;
+	*) die "unknown config '$1' (known: check demo nsoff baseline)" ;;
 	esac
 }
 

@@ -15,7 +15,8 @@
  * init_bad count what they saw. A type the kernel lacks gets no device.
  * nr_dummy registers that many shared-mode devices of each namespace
  * type (of those in dummy_types) without a character device, for scaling
- * measurements.
+ * measurements; with dummy_private they are PERNS_CTX_PRIVATE devices, so
+ * that each new namespace gets a context of each.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,6 +41,11 @@ static unsigned int nr_dummy;
 module_param(nr_dummy, uint, 0444);
 MODULE_PARM_DESC(nr_dummy,
 		 "extra shared-mode perns devices per namespace type, without a character device");
+
+static bool dummy_private;
+module_param(dummy_private, bool, 0444);
+MODULE_PARM_DESC(dummy_private,
+		 "the nr_dummy devices are PERNS_CTX_PRIVATE, with a test_perns context each");
 
 static unsigned int init_checked;
 module_param(init_checked, uint, 0444);
@@ -288,6 +294,10 @@ static int test_perns_add_dummies(void)
 				&test_perns_dummies[test_perns_nr_dummies];
 
 			d->ops.name = "dummy";
+			if (dummy_private) {
+				d->ops.flags = PERNS_CTX_PRIVATE;
+				d->ops.ctx_size = sizeof(struct test_perns_ctx);
+			}
 			d->nstype = nstype;
 			err = register_perns_device(nstype, &d->ops);
 			if (err) {
