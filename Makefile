@@ -7,7 +7,7 @@ H := harness
 help:
 	@echo "make demo       deps, assemble, build the 'demo' kernel, boot it and run harness/demo.sh"
 	@echo "make check      everything: static checks, 'check' (debug) build, KUnit + kselftests in QEMU"
-	@echo "make bench      the performance targets, measured in the 'demo' kernel's guest"
+	@echo "make bench      [RUNS=3] [MODES='icount wall']: perns vs PERNS=n and scaling, in guests"
 	@echo "make stress     [MINUTES=30] [SEED=S]: the fuzzer and trinity in the debug guest"
 	@echo "make tree       assemble build/linux from the base tarball and ./series"
 	@echo "make kernel     build CONFIG=demo (default) or CONFIG=check into build/obj-CONFIG"
@@ -28,11 +28,16 @@ demo:
 check:
 	$(H)/check
 
+# RUNS=N boots each kernel N times per mode; MODES="icount wall" adds the
+# plain-TCG wall-clock cross-check; QUICK=1 reduced counts (harness/bench/run).
+LOCK := flock $(CURDIR)/build/.harness.lock
 bench:
 	$(H)/deps
-	$(H)/assemble
-	$(H)/build demo
-	$(H)/vm run --config demo --smp 1 --timeout 900 -- /bin/sh $(H)/bench.sh
+	mkdir -p build
+	$(LOCK) $(H)/assemble
+	$(LOCK) $(H)/build demo
+	$(LOCK) $(H)/build baseline
+	RUNS="$(RUNS)" MODES="$(MODES)" QUICK="$(QUICK)" SECTIONS="$(SECTIONS)" $(H)/bench/run
 
 stress:
 	MINUTES="$(MINUTES)" SEED="$(SEED)" $(H)/stress

@@ -1,46 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * perns benchmark (make bench): measures, in the guest, the performance
- * targets of the perns core and of valarm.
+ * perns benchmark (make bench): the guest half. Measures, in the running
+ * kernel, the figures that harness/bench/report compares between the perns
+ * kernel (demo) and the same kernel built with PERNS=n (baseline), and the
+ * perns-only figures (scaling with the number of devices, valarm). It
+ * prints one "@fig KEY VALUE" line per figure and round, and "@info" lines;
+ * the verdicts are the host's (harness/bench/report), which has both
+ * kernels' figures. See harness/bench/README.md for the method.
  *
- *  1. Creating a namespace of each type costs the same, within 5 %, with
- *     0 and with 1000 shared-mode devices of that type registered
- *     (lib/test_perns nr_dummy).
- *  2. A namespace that shares every context costs no per-device memory:
- *     the slab bytes a held namespace costs with 1000 devices exceed
- *     those with 0 by less than one byte per device.
- *  3. ANDROID_ALARM_GET_TIME on /dev/valarm costs at most 1.5x a
- *     clock_gettime(CLOCK_REALTIME) system call (not the vDSO), in the
- *     host's context and in a container's private one.
- *  4. The lateness of a valarm alarm matches that of a timerfd on
- *     CLOCK_REALTIME_ALARM: its median is at most 1 ms later.
- *
- * Rounds of the two cases being compared alternate and their medians are
- * compared, so that drift of the (emulated) machine cancels out; before
- * each measure the machine is let settle, so that deferred frees of
- * namespaces made by one measure do not run during the next. For 1. and
- * 2., lib/test_perns is reloaded between the cases with the same number
- * of devices, of four namespace types in one case and of the other four
- * in the other, so that the reload itself does not favour either.
- * Exit status: 0 if every target is met, 1 if one is missed, 2 on error.
+ * Sections (-s LETTERS, default all):
+ *  c  cost: creation and destruction of each namespace type, single
+ *     creations (10th percentile) and create-and-destroy throughput with
+ *     one and two processes; clone3() with every namespace flag; setns();
+ *     vDSO clock_gettime() and gettimeofday(). On the perns kernel,
+ *     rounds alternate between no module and lib/test_perns loaded.
+ *  s  scaling (perns only): creation cost with 0..10000 shared or private
+ *     devices of each type, memory per namespace, setdevns() and
+ *     NS_GET_DEVCTX latency.
+ *  v  valarm (perns only): GET_TIME against the clock_gettime() system
+ *     call and the vDSO, alarm lateness against a timerfd.
+ *  u  an unprivileged unshare(CLONE_NEWUTS) loop: slab kept per iteration.
+ * -q: quick (reduced counts, for smoke tests).
+ * Exit status: 0, or 2 on error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <linux/android_alarm.h>
+#include <linux/nsfs.h>
 #include <linux/perns.h>
 
 #include "../guest.h"
@@ -48,17 +55,30 @@
 #ifndef __NR_setdevns
 #define __NR_setdevns 472
 #endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 #define DEV		"/dev/valarm"
-#define NR_DEVICES	1000	/* per namespace type */
-#define ROUNDS		12	/* per case; a multiple of NR_SPLITS */
-#define MEM_ROUNDS	3
-#define ROUND_NS	100e6	/* target length of a creation round */
-#define HELD		300	/* namespaces held for the memory measure */
-#define GET_ITERS	50	/* calls per sample */
-#define GET_ROUNDS	2001	/* samples of each */
-#define ALARMS		25
+#define TEST_DEV	"/dev/test_perns_uts"
+#define GET_ITERS	50	/* calls per latency sample */
 #define ALARM_AHEAD_NS	10000000LL
+#define MAX_ALARMS	100
+#define MAX_HELD	10000	/* namespaces held for a memory measure */
+
+/* Counts, reduced by -q. */
+static struct {
+	int rounds;		/* of the cost section */
+	double round_ns;	/* guest time of one measure */
+	int get_rounds;		/* latency samples */
+	int alarms;
+	int nr_levels;		/* of levels[] */
+	int held;		/* namespaces held, shared mode */
+	long contexts;		/* private contexts held, at most */
+	int chain;		/* unshare loop iterations */
+} n = { 6, 40e6, 401, MAX_ALARMS, 5, MAX_HELD, 1000000, 40000 };
+
+static const int levels[] = { 0, 10, 100, 1000, 10000 };
 
 static const struct nstype {
 	const char *name;
@@ -77,8 +97,10 @@ static const struct nstype {
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define NR_TYPES	ARRAY_SIZE(types)
+#define UTS		1	/* types[UTS] */
 
-static bool missed;
+static bool have_perns;
+static double *shm;	/* a page shared with forked children */
 
 static void die(const char *what)
 {
@@ -92,6 +114,18 @@ static void die_ns(const char *what, const struct nstype *t)
 
 	snprintf(buf, sizeof(buf), "%s(%s)", what, t->name);
 	die(buf);
+}
+
+/* One figure: "@fig KEY VALUE"; KEY from @fmt. */
+static void put_fig(double v, const char *fmt, ...)
+{
+	char key[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	printf("@fig %s %.6g\n", key, v);
 }
 
 static double now_ns(void)
@@ -117,23 +151,20 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The @p-th percentile of the @n values of @v (nearest rank); sorts @v. */
-static double percentile(double *v, long n, int p)
+/* The @p-th percentile of the @cnt values of @v (nearest rank); sorts @v. */
+static double percentile(double *v, long cnt, int p)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[(n - 1) * p / 100];
+	qsort(v, cnt, sizeof(*v), cmp_double);
+	return v[(cnt - 1) * p / 100];
 }
 
-static double median(double *v, long n)
+static double *xcalloc(long cnt)
 {
-	return percentile(v, n, 50);
-}
+	double *p = calloc(cnt, sizeof(double));
 
-static const char *verdict(bool ok)
-{
-	if (!ok)
-		missed = true;
-	return ok ? "ok" : "MISSED";
+	if (!p)
+		die("calloc");
+	return p;
 }
 
 /* Busy and total CPU time of the machine so far, in ticks (/proc/stat). */
@@ -173,78 +204,70 @@ static void settle(void)
 	}
 }
 
-/* Count the lines of /proc/perns/devices naming a dummy device of @type. */
-static int count_dummies(const char *type)
+static int run(const char *cmd)
 {
-	char line[256], name[16];
+	int ret = system(cmd);
+
+	if (ret < 0)
+		die("system");
+	return ret;
+}
+
+/* Count the lines of /proc/perns/devices naming a dummy device of @type. */
+static int count_dummies(const char *type, const char *mode)
+{
+	char line[256], name[16], tail[32];
 	FILE *f = fopen("/proc/perns/devices", "r");
-	int n = 0;
+	int cnt = 0;
 
 	if (!f)
 		die("/proc/perns/devices");
+	snprintf(tail, sizeof(tail), "\t%s\tdummy\n", mode);
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%15s", name) == 1 && !strcmp(name, type) &&
-		    strstr(line, "\tshared\tdummy\n"))
-			n++;
+		    strstr(line, tail))
+			cnt++;
 	fclose(f);
-	return n;
+	return cnt;
+}
+
+static bool test_perns_loaded;
+
+static void unload_test_perns(void)
+{
+	if (test_perns_loaded && run("rmmod test_perns")) {
+		errno = EIO;
+		die("rmmod test_perns");
+	}
+	test_perns_loaded = false;
 }
 
 /*
- * The two cases of a round: NR_DEVICES devices of each of four types, or
- * of each of the other four (bit i: types[i]). A type is measured with its
- * devices in one case and without in the other, under the same reload and
- * number of devices. Rounds cycle through these splits of the eight types,
- * so that the memory layout a reload leaves differs between the rounds of
- * a type.
+ * (Re)load lib/test_perns with @nr dummy devices of every type, private
+ * ones if @private; 0 devices loads it with its own devices only.
  */
-static const unsigned int splits[] = { 0x55, 0x0f, 0x33, 0x69 };
-#define NR_SPLITS	ARRAY_SIZE(splits)
-
-/* The CLONE_NEW* flags of case @c of round @r. */
-static unsigned int case_types(int r, int c)
+static void load_test_perns(int nr, bool private)
 {
-	unsigned int split = c ? ~splits[r % NR_SPLITS] : splits[r % NR_SPLITS];
-	unsigned int t, flags = 0;
-
-	for (t = 0; t < NR_TYPES; t++)
-		if (split & (1U << t))
-			flags |= types[t].flag;
-	return flags;
-}
-
-/* Seconds the last reload of lib/test_perns took to unload and to load. */
-static double unload_s, load_s;
-
-/* (Re)load lib/test_perns with NR_DEVICES dummies of the types in @mask. */
-static void load_devices(unsigned int mask)
-{
-	double t0 = now_ns(), t1;
 	char cmd[96];
 	unsigned int t;
 
-	if (system("rmmod test_perns 2>/dev/null") < 0)	/* may not be loaded */
-		die("system");
-	t1 = now_ns();
-	snprintf(cmd, sizeof(cmd), "modprobe test_perns nr_dummy=%d dummy_types=%#x",
-		 NR_DEVICES, mask);
-	if (system(cmd)) {
+	unload_test_perns();
+	snprintf(cmd, sizeof(cmd), "modprobe test_perns nr_dummy=%d dummy_private=%d",
+		 nr, private);
+	if (run(cmd)) {
 		errno = EIO;
 		die(cmd);
 	}
+	test_perns_loaded = true;
 	for (t = 0; t < NR_TYPES; t++) {
-		int want = types[t].flag & mask ? NR_DEVICES : 0;
-		int got = count_dummies(types[t].name);
+		int got = count_dummies(types[t].name, private ? "private" : "shared");
 
-		if (got != want) {
+		if (got != nr) {
 			fprintf(stderr, "perns-bench: %d %s dummies registered, not %d\n",
-				got, types[t].name, want);
+				got, types[t].name, nr);
 			exit(2);
 		}
 	}
-	unload_s = (t1 - t0) / 1e9;
-	load_s = (now_ns() - t1) / 1e9;
-	usleep(100000);	/* let the reload's deferred work finish */
 }
 
 static int open_self_ns(const struct nstype *t)
@@ -259,280 +282,449 @@ static int open_self_ns(const struct nstype *t)
 	return fd;
 }
 
-/* Namespaces are dropped again by going back to @home. */
-static void create_in_place(const struct nstype *t, int home, long n,
-			    double *out)
-{
-	long i;
-
-	for (i = 0; i < n; i++) {
-		double t0 = now_ns();
-
-		if (unshare(t->flag))
-			die_ns("unshare", t);
-		if (setns(home, t->flag))
-			die_ns("setns", t);
-		out[i] = now_ns() - t0;
-	}
-}
-
 /*
- * A user namespace cannot be left for its parent, nor nested without an id
- * map: each one is created by a child, which reports the time unshare()
- * took.
+ * Create a namespace of type @t and drop it: unshare() then setns() back
+ * to @home, whose times go to @c and @d. A user namespace cannot be left:
+ * a child unshares it and exits; @c is then the unshare() and @d the rest
+ * of the child's life (fork, exit, wait).
  */
-static void create_user(long n, double *out)
+static void cd_once(const struct nstype *t, int home, double *c, double *d)
 {
-	long i;
+	double t0 = now_ns(), t1;
+	int status;
+	pid_t pid;
 
-	for (i = 0; i < n; i++) {
-		int p[2], status;
-		pid_t pid;
-		double t;
-
-		if (pipe(p))
-			die("pipe");
+	if (t->flag == CLONE_NEWUSER) {
 		pid = fork();
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
-			double t0 = now_ns();
-
+			t1 = now_ns();
 			if (unshare(CLONE_NEWUSER))
 				_exit(1);
-			t = now_ns() - t0;
-			_exit(write(p[1], &t, sizeof(t)) != sizeof(t));
+			shm[0] = now_ns() - t1;
+			_exit(0);
 		}
-		close(p[1]);
-		if (read(p[0], &t, sizeof(t)) != sizeof(t) ||
-		    waitpid(pid, &status, 0) != pid || status) {
+		if (waitpid(pid, &status, 0) != pid || status) {
 			errno = ECHILD;
 			die("unshare(CLONE_NEWUSER) in a child");
 		}
-		close(p[0]);
-		out[i] = t;
+		*c = shm[0];
+		*d = now_ns() - t0 - *c;
+		return;
 	}
+	if (unshare(t->flag))
+		die_ns("unshare", t);
+	t1 = now_ns();
+	if (setns(home, t->flag))
+		die_ns("setns", t);
+	*d = now_ns() - t1;
+	*c = t1 - t0;
 }
 
-/* Create @n namespaces of type @t; the time each took goes to @out. */
-static void create(const struct nstype *t, int home, long n, double *out)
+/* Operations of type @t that take about @ns of guest time; at least 20. */
+static long calibrate(const struct nstype *t, int home, double ns)
 {
-	if (t->flag == CLONE_NEWUSER)
-		create_user(n, out);
-	else
-		create_in_place(t, home, n, out);
-}
+	double c, d, t0;
+	long i, cnt;
 
-static long slab_bytes(void)
-{
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "r");
-	long kb = -1;
-
-	if (!f)
-		die("/proc/meminfo");
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	if (kb < 0) {
-		errno = ENOENT;
-		die("Slab in /proc/meminfo");
-	}
-	return kb * 1024;
+	for (i = 0; i < 5; i++)
+		cd_once(t, home, &c, &d);
+	t0 = now_ns();
+	for (i = 0; i < 20; i++)
+		cd_once(t, home, &c, &d);
+	cnt = ns / ((now_ns() - t0) / 20);
+	return cnt < 20 ? 20 : cnt;
 }
 
 /*
- * Slab bytes per namespace of type @t, HELD of them held by nsfs files. A
- * pid namespace can be opened only once it has an init: each gets one,
- * which waits for the end of the measure.
+ * Create-and-destroy throughput of type @t, in operations per second:
+ * @workers processes (forked; 1: this one) each doing @ops of them.
  */
-static double held_bytes(const struct nstype *t)
+static double cd_throughput(const struct nstype *t, int home, int workers,
+			 long ops)
 {
-	int home = open_self_ns(t), fds[HELD], p[2], i, status;
-	bool pidns = t->flag == CLONE_NEWPID;
-	long before, after;
-	char c;
+	double c, d, t0;
+	int w, status;
+	long i;
 
-	if (pipe(p))
-		die("pipe");
 	settle();
-	before = slab_bytes();
-	for (i = 0; i < HELD; i++) {
-		if (unshare(t->flag))
-			die_ns("unshare", t);
-		if (pidns) {
-			pid_t pid = fork();
+	t0 = now_ns();
+	if (workers == 1) {
+		for (i = 0; i < ops; i++)
+			cd_once(t, home, &c, &d);
+		return ops / ((now_ns() - t0) / 1e9);
+	}
+	for (w = 0; w < workers; w++) {
+		pid_t pid = fork();
 
-			if (pid < 0)
-				die("fork");
-			if (!pid) {
-				close(p[1]);
-				_exit(read(p[0], &c, 1) != 0);
-			}
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			for (i = 0; i < ops; i++)
+				cd_once(t, home, &c, &d);
+			_exit(0);
 		}
-		fds[i] = open_self_ns(t);
-		if (setns(home, t->flag))
-			die_ns("setns", t);
 	}
-	after = slab_bytes();
-	close(p[0]);
-	close(p[1]);
-	for (i = 0; i < HELD; i++) {
-		close(fds[i]);
-		if (pidns && (wait(&status) < 0 || status)) {
+	for (w = 0; w < workers; w++)
+		if (wait(&status) < 0 || status) {
 			errno = ECHILD;
-			die("init of a held pid namespace");
+			die("throughput worker");
 		}
-	}
-	close(home);
-	return (double)(after - before) / HELD;
+	return workers * ops / ((now_ns() - t0) / 1e9);
 }
 
 /*
  * Some namespaces (ipc, net, user) are freed by deferred work, which a
  * creation loop can outrun by more than the default limit of namespaces
- * of a type; lift the limits while measuring, then restore them.
+ * of a type; lift the limits while measuring.
  */
-static void lift_ns_limits(bool lift)
+static void lift_ns_limits(void)
 {
-	static char saved[NR_TYPES][24];
 	char path[64];
 	unsigned int t;
 
 	for (t = 0; t < NR_TYPES; t++) {
 		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
 			 types[t].name);
-		if (lift) {
-			FILE *f = fopen(path, "r");
-
-			if (!f || !fgets(saved[t], sizeof(saved[t]), f))
-				die(path);
-			fclose(f);
-		}
-		if (write_file(path, lift ? "1000000\n" : saved[t]))
+		if (write_file(path, "1000000\n"))
 			die(path);
 	}
 }
 
-/* 1 if type @t has its devices in case @c of round @r, else 0 */
-static int with(unsigned int t, int r, int c)
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		 stack_size, tls;
+};
+
+#define ALL_NS	(CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | \
+		 CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+/* clone3() of a child in new namespaces of every type, which exits; waited. */
+static double clone_all_once(void)
 {
-	return !!(types[t].flag & case_types(r, c));
+	struct clone_args_v0 args = { .flags = ALL_NS, .exit_signal = SIGCHLD };
+	double t0 = now_ns();
+	int status;
+	long pid;
+
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		die("clone3(every CLONE_NEW*)");
+	if (!pid)
+		syscall(SYS_exit_group, 0);
+	if (waitpid(pid, &status, 0) != pid || status) {
+		errno = ECHILD;
+		die("clone3 child");
+	}
+	return now_ns() - t0;
 }
 
-static void bench_namespaces(void)
+/* clone3() with every flag: 10th percentile and throughput of @cnt */
+static void clone_all(const char *cname, long cnt)
 {
-	double *samples[NR_TYPES][2], mem[NR_TYPES][2][MEM_ROUNDS];
-	struct rlimit rl = { HELD + 64, HELD + 64 };
-	double t0, reg_s = 0, unreg_s = 0;
-	long iters[NR_TYPES], done[NR_TYPES][2] = { { 0 } };
-	int home[NR_TYPES], r, c, i, w;
+	double *v = xcalloc(cnt), t0;
+	long i;
+
+	settle();
+	t0 = now_ns();
+	for (i = 0; i < cnt; i++)
+		v[i] = clone_all_once();
+	put_fig(cnt / ((now_ns() - t0) / 1e9), "cost.%s.clone3_all.tput1", cname);
+	put_fig(percentile(v, cnt, 10), "cost.%s.clone3_all.create", cname);
+	free(v);
+}
+
+/* ns per setns() into another namespace of type @t and back, 10th pct. */
+static double setns_cost(const struct nstype *t, int home, int samples)
+{
+	double *v = xcalloc(samples), r;
+	int fd, i, j;
+
+	if (unshare(t->flag))
+		die_ns("unshare", t);
+	fd = open_self_ns(t);
+	if (setns(home, t->flag))
+		die_ns("setns", t);
+	for (i = 0; i < samples; i++) {
+		double t0 = now_ns();
+
+		for (j = 0; j < 10; j++)
+			if (setns(fd, t->flag) || setns(home, t->flag))
+				die_ns("setns", t);
+		v[i] = (now_ns() - t0) / 20;
+	}
+	close(fd);
+	r = percentile(v, samples, 10);
+	free(v);
+	return r;
+}
+
+/* ns per vDSO call of clock_gettime() (@tod: gettimeofday()), per sample */
+static double vdso_ns(bool tod)
+{
+	struct timespec ts;
+	struct timeval tv;
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < GET_ITERS; i++)
+		if (tod ? gettimeofday(&tv, NULL) : clock_gettime(CLOCK_REALTIME, &ts))
+			die("vDSO");
+	return (now_ns() - t0) / GET_ITERS;
+}
+
+static void bench_vdso(void)
+{
+	double *g = xcalloc(n.get_rounds), *s = xcalloc(n.get_rounds);
+	int r;
+
+	settle();
+	for (r = 0; r < n.get_rounds; r++) {
+		g[r] = vdso_ns(false);
+		s[r] = vdso_ns(true);
+	}
+	put_fig(percentile(g, n.get_rounds, 10), "vdso.clock_gettime");
+	put_fig(percentile(s, n.get_rounds, 10), "vdso.gettimeofday");
+	free(g);
+	free(s);
+}
+
+/* One case of a round of the cost section: every type, then the rest. */
+static void cost_case(const char *cname, long *ops, int *home, bool all)
+{
+	unsigned int t;
+	long i;
+
+	for (t = 0; t < NR_TYPES; t++) {
+		const struct nstype *ty = &types[t];
+		double *c = xcalloc(ops[t]), *d = xcalloc(ops[t]);
+
+		settle();
+		for (i = 0; i < ops[t]; i++)
+			cd_once(ty, home[t], &c[i], &d[i]);
+		put_fig(percentile(c, ops[t], 10), "cost.%s.%s.create", cname, ty->name);
+		put_fig(percentile(d, ops[t], 10), "cost.%s.%s.destroy", cname, ty->name);
+		free(c);
+		free(d);
+		put_fig(cd_throughput(ty, home[t], 1, ops[t]), "cost.%s.%s.tput1",
+		    cname, ty->name);
+		put_fig(cd_throughput(ty, home[t], 2, (ops[t] + 1) / 2),
+		    "cost.%s.%s.tput2", cname, ty->name);
+	}
+	if (!all)
+		return;
+	clone_all(cname, ops[0]);	/* about as costly as a user namespace */
+	settle();
+	for (t = 1; t < NR_TYPES; t++)
+		put_fig(setns_cost(&types[t], home[t], 50), "setns.%s", types[t].name);
+	bench_vdso();
+}
+
+/*
+ * The cost section. On the perns kernel, the cases "plain" (nothing
+ * registered) and "loaded" (lib/test_perns: a device of every type)
+ * alternate, which goes first alternating too; on the baseline only
+ * "plain" exists.
+ */
+static void bench_cost(void)
+{
+	int cases = 1 + have_perns;
+	int home[NR_TYPES], r, i;
+	long ops[NR_TYPES];
 	unsigned int t;
 
-	if (setrlimit(RLIMIT_NOFILE, &rl))
-		die("setrlimit");
-	lift_ns_limits(true);
-	load_devices(case_types(0, 0));
+	printf("@info cost rounds %d\n", n.rounds);
 	for (t = 0; t < NR_TYPES; t++) {
-		double cal[50];
+		home[t] = t ? open_self_ns(&types[t]) : -1;
+		ops[t] = calibrate(&types[t], home[t], n.round_ns);
+		printf("@info ops.%s %ld\n", types[t].name, ops[t]);
+	}
+	for (r = 0; r < n.rounds; r++) {
+		for (i = 0; i < cases; i++) {
+			int c = i ^ (r & 1 && cases == 2);
 
-		home[t] = types[t].flag == CLONE_NEWUSER ? -1 : open_self_ns(&types[t]);
-		/* calibrate: iterations that take about ROUND_NS of wall time */
-		create(&types[t], home[t], 20, cal);
-		t0 = now_ns();
-		create(&types[t], home[t], 50, cal);
-		iters[t] = ROUND_NS / ((now_ns() - t0) / 50);
-		if (iters[t] < 50)
-			iters[t] = 50;
-		for (w = 0; w < 2; w++) {
-			samples[t][w] = calloc(ROUNDS * iters[t], sizeof(double));
-			if (!samples[t][w])
-				die("calloc");
+			if (c)
+				load_test_perns(0, false);
+			else
+				unload_test_perns();
+			cost_case(c ? "loaded" : "plain", ops, home, !c);
 		}
+		unload_test_perns();
+		fprintf(stderr, "   cost: round %d/%d done\n", r + 1, n.rounds);
 	}
-	/* a first pass fills the slab caches and is not counted */
-	t0 = now_ns();
-	for (t = 0; t < NR_TYPES; t++) {
-		create(&types[t], home[t], iters[t], samples[t][0]);
-		if (t)
-			held_bytes(&types[t]);
-	}
-	fprintf(stderr, "   warm-up done (%.0f s)\n", (now_ns() - t0) / 1e9);
-
-	t0 = now_ns();
-	for (r = 0; r < ROUNDS; r++) {
-		for (i = 0; i < 2; i++) {
-			c = i ^ (r & 1);	/* which case goes first alternates too */
-			load_devices(case_types(r, c));
-			reg_s = reg_s > load_s ? reg_s : load_s;
-			unreg_s = unreg_s > unload_s ? unreg_s : unload_s;
-			for (t = 0; t < NR_TYPES; t++) {
-				w = with(t, r, c);
-				settle();
-				create(&types[t], home[t], iters[t],
-				       samples[t][w] + done[t][w]);
-				done[t][w] += iters[t];
-			}
-			if (r >= MEM_ROUNDS)
-				continue;
-			/* user namespaces cannot be left, so are not held in place */
-			for (t = 1; t < NR_TYPES; t++)
-				mem[t][with(t, r, c)][r] = held_bytes(&types[t]);
-		}
-		fprintf(stderr, "   round %d/%d done (%.0f s)\n", r + 1, ROUNDS,
-			(now_ns() - t0) / 1e9);
-	}
-	lift_ns_limits(false);
-
-	printf("\n== 1. namespace creation, 0 vs %d shared-mode devices of the type\n",
-	       NR_DEVICES);
-	printf("   (unshare() and back with setns(); user: unshare() in a child;\n"
-	       "    %d devices of four types, or of the other four, in alternating\n"
-	       "    cases, over %d splits of the types; %d rounds of about %.0f ms\n"
-	       "    per case; median and 10th percentile (p10) of the single\n"
-	       "    creations: the noise of the emulated machine and of deferred\n"
-	       "    frees only adds, so p10 is the cost of the creation path)\n",
-	       NR_DEVICES * 4, (int)NR_SPLITS, ROUNDS, ROUND_NS / 1e6);
-	printf("   %-7s %7s %18s %18s %13s   %s\n", "type", "created",
-	       "0 devices", "1000 devices", "ratio", "target: p10");
-	printf("   %-7s %7s %18s %18s %13s   %s\n", "", "", "median    p10",
-	       "median    p10", "median  p10", "ratio 0.95..1.05");
-	for (t = 0; t < NR_TYPES; t++) {
-		double m[2], p10[2], ratio;
-
-		for (w = 0; w < 2; w++) {
-			m[w] = median(samples[t][w], done[t][w]);
-			p10[w] = percentile(samples[t][w], done[t][w], 10);
-			free(samples[t][w]);
-		}
-		ratio = p10[1] / p10[0];
-		printf("   %-7s %7ld %8.1f %6.1f us %8.1f %6.1f us %6.3f %6.3f   %s\n",
-		       types[t].name, done[t][0] + done[t][1], m[0] / 1e3,
-		       p10[0] / 1e3, m[1] / 1e3, p10[1] / 1e3, m[1] / m[0],
-		       ratio, verdict(ratio >= 0.95 && ratio <= 1.05));
-		if (home[t] >= 0)
-			close(home[t]);
-	}
-	printf("   (registering %d devices took at most %.2f s, unregistering them %.2f s)\n",
-	       NR_DEVICES * (int)NR_TYPES / 2, reg_s, unreg_s);
-
-	printf("\n== 2. memory of a namespace sharing every context, 0 vs %d devices\n",
-	       NR_DEVICES);
-	printf("   (Slab of /proc/meminfo over %d namespaces held by nsfs files,\n"
-	       "    median of %d alternating rounds; a pointer per device would be %d B)\n",
-	       HELD, MEM_ROUNDS, NR_DEVICES * (int)sizeof(void *));
-	printf("   %-7s %12s %12s %12s   %s\n", "type", "0 devices",
-	       "1000 devices", "difference", "target < 1000 B");
-	for (t = 1; t < NR_TYPES; t++) {
-		double m0 = median(mem[t][0], MEM_ROUNDS);
-		double m1 = median(mem[t][1], MEM_ROUNDS);
-
-		printf("   %-7s %10.0f B %10.0f B %10.0f B   %s\n", types[t].name,
-		       m0, m1, m1 - m0, verdict(m1 - m0 < NR_DEVICES));
-	}
+	for (t = 1; t < NR_TYPES; t++)
+		close(home[t]);
 }
 
+/* Slab and used memory (MemTotal - MemFree), in bytes (/proc/meminfo). */
+static void read_meminfo(long *slab, long *used)
+{
+	long total = -1, free_kb = -1, slab_kb = -1, v;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "MemTotal: %ld kB", &v) == 1)
+			total = v;
+		else if (sscanf(line, "MemFree: %ld kB", &v) == 1)
+			free_kb = v;
+		else if (sscanf(line, "Slab: %ld kB", &v) == 1)
+			slab_kb = v;
+	}
+	fclose(f);
+	if (total < 0 || free_kb < 0 || slab_kb < 0) {
+		errno = ENOENT;
+		die("/proc/meminfo");
+	}
+	*slab = slab_kb * 1024;
+	*used = (total - free_kb) * 1024;
+}
+
+static int held_fds[MAX_HELD];
+
+/*
+ * Memory per uts namespace, @cnt of them held by nsfs files: slab and
+ * all used memory (large tables come from the page allocator).
+ */
+static void held_bytes(int cnt, double *slab, double *used)
+{
+	const struct nstype *t = &types[UTS];
+	long s0, u0, s1, u1;
+	int home = open_self_ns(t), i;
+
+	settle();
+	read_meminfo(&s0, &u0);
+	for (i = 0; i < cnt; i++) {
+		if (unshare(t->flag))
+			die_ns("unshare", t);
+		held_fds[i] = open_self_ns(t);
+		if (setns(home, t->flag))
+			die_ns("setns", t);
+	}
+	settle();
+	read_meminfo(&s1, &u1);
+	for (i = 0; i < cnt; i++)
+		close(held_fds[i]);
+	close(home);
+	*slab = (double)(s1 - s0) / cnt;
+	*used = (double)(u1 - u0) / cnt;
+}
+
+/*
+ * setdevns() (UNSHARE then SHARE back) and NS_GET_DEVCTX latency on
+ * /dev/test_perns_uts for a held child uts namespace: 10th percentiles.
+ */
+static void devctx_latency(const char *mode, int nr)
+{
+	int samples = n.get_rounds / 4 + 1, dev, home, ns, i, j;
+	double *sd = xcalloc(samples), *gd = xcalloc(samples), t0;
+	struct ns_devctx info;
+	struct stat st;
+
+	dev = open(TEST_DEV, O_RDWR | O_CLOEXEC);
+	if (dev < 0 || fstat(dev, &st))
+		die(TEST_DEV);
+	home = open_self_ns(&types[UTS]);
+	if (unshare(CLONE_NEWUTS))
+		die("unshare(CLONE_NEWUTS)");
+	ns = open_self_ns(&types[UTS]);
+	if (setns(home, CLONE_NEWUTS))
+		die("setns(uts)");
+	settle();
+	for (i = 0; i < samples; i++) {
+		t0 = now_ns();
+		for (j = 0; j < 5; j++)
+			if (syscall(__NR_setdevns, dev, ns, CLONE_NEWUTS, SETDEVNS_UNSHARE) ||
+			    syscall(__NR_setdevns, dev, ns, CLONE_NEWUTS, SETDEVNS_SHARE))
+				die("setdevns");
+		sd[i] = (now_ns() - t0) / 10;
+		t0 = now_ns();
+		for (j = 0; j < GET_ITERS; j++) {
+			memset(&info, 0, sizeof(info));
+			info.size = sizeof(info);
+			info.dev_major = major(st.st_rdev);
+			info.dev_minor = minor(st.st_rdev);
+			if (ioctl(ns, NS_GET_DEVCTX, &info))
+				die("NS_GET_DEVCTX");
+		}
+		gd[i] = (now_ns() - t0) / GET_ITERS;
+	}
+	put_fig(percentile(sd, samples, 10), "devctx.%s.%d.setdevns", mode, nr);
+	put_fig(percentile(gd, samples, 10), "devctx.%s.%d.get", mode, nr);
+	free(sd);
+	free(gd);
+	close(ns);
+	close(home);
+	close(dev);
+}
+
+/* Creation p10 of type @t: samples for about n.round_ns / 2, 10 at least. */
+static double scale_create(const struct nstype *t, int home)
+{
+	long cnt = 0, max = 4000;
+	double *c = xcalloc(max), d, t0, r;
+
+	settle();
+	t0 = now_ns();
+	while (cnt < max && (cnt < 10 || now_ns() - t0 < n.round_ns / 2)) {
+		cd_once(t, home, &c[cnt], &d);
+		cnt++;
+	}
+	r = percentile(c, cnt, 10);
+	free(c);
+	return r;
+}
+
+/*
+ * The scaling section: for each number of devices of every type, shared
+ * then private, creation cost of each type, memory per uts namespace and
+ * setdevns()/NS_GET_DEVCTX latency. Two passes, up then down the levels.
+ */
+static void bench_scaling(void)
+{
+	int home[NR_TYPES], pass, m, li, l;
+	unsigned int t;
+
+	for (t = 1; t < NR_TYPES; t++)
+		home[t] = open_self_ns(&types[t]);
+	home[0] = -1;
+	for (pass = 0; pass < 2; pass++) {
+		for (m = 0; m < 2; m++) {
+			const char *mode = m ? "private" : "shared";
+
+			for (li = 0; li < n.nr_levels; li++) {
+				int nr = levels[pass ? n.nr_levels - 1 - li : li], held;
+				double slab, used;
+
+				load_test_perns(nr, m);
+				for (t = 0; t < NR_TYPES; t++)
+					put_fig(scale_create(&types[t], home[t]),
+					    "scale.%s.%d.%s.create", mode, nr,
+					    types[t].name);
+				held = n.held;
+				if (m && nr && n.contexts / nr < held)
+					held = n.contexts / nr;
+				held_bytes(held, &slab, &used);
+				put_fig(slab, "scale.%s.%d.uts.slab", mode, nr);
+				put_fig(used, "scale.%s.%d.uts.mem", mode, nr);
+				put_fig(held, "scale.%s.%d.uts.held", mode, nr);
+				devctx_latency(mode, nr);
+				fprintf(stderr, "   scaling: pass %d, %s, %d devices done\n",
+					pass + 1, mode, nr);
+			}
+		}
+	}
+	unload_test_perns();
+	for (t = 1; t < NR_TYPES; t++)
+		close(home[t]);
+	for (l = 0; l < n.nr_levels; l++)
+		printf("@info level %d\n", levels[l]);
+}
+
+/* ns per call of GET_TIME on @fd, the syscall and the vDSO, per sample */
 static double get_time_ns(int fd)
 {
 	struct timespec ts;
@@ -545,7 +737,7 @@ static double get_time_ns(int fd)
 	return (now_ns() - t0) / GET_ITERS;
 }
 
-static double clock_gettime_ns(void)
+static double syscall_ns(void)
 {
 	struct timespec ts;
 	double t0 = now_ns();
@@ -557,39 +749,34 @@ static double clock_gettime_ns(void)
 	return (now_ns() - t0) / GET_ITERS;
 }
 
-/*
- * ns per GET_TIME on @fd and per syscall: 10th percentile of samples of
- * GET_ITERS calls, the two alternating.
- */
-static void get_time_rounds(int fd, double *get, double *sys)
+struct get_result {
+	double get, sys, vdso;
+};
+
+/* GET_TIME, syscall and vDSO samples alternating: 10th percentiles */
+static void get_time_rounds(int fd, struct get_result *res)
 {
-	static double g[GET_ROUNDS], s[GET_ROUNDS];
-	int r;
+	static double g[2048], s[2048], v[2048];
+	int r, cnt = n.get_rounds;
 
 	settle();
-	get_time_ns(fd);
-	clock_gettime_ns();
-	for (r = 0; r < GET_ROUNDS; r++) {
+	for (r = 0; r < cnt; r++) {
 		g[r] = get_time_ns(fd);
-		s[r] = clock_gettime_ns();
+		s[r] = syscall_ns();
+		v[r] = vdso_ns(false);
 	}
-	*get = percentile(g, GET_ROUNDS, 10);
-	*sys = percentile(s, GET_ROUNDS, 10);
+	res->get = percentile(g, cnt, 10);
+	res->sys = percentile(s, cnt, 10);
+	res->vdso = percentile(v, cnt, 10);
 }
 
-static void print_get_time(const char *who, double get, double sys)
-{
-	printf("   %-18s %9.0f ns %9.0f ns %7.2f   %s\n", who, get, sys,
-	       get / sys, verdict(get / sys <= 1.5));
-}
-
-/* Lateness of @n alarms of @type on @fd, in ns, into @late. */
-static void valarm_lateness(int fd, int type, double *late, int n)
+/* Lateness of @cnt alarms of @type on @fd, in ns, into @late. */
+static void valarm_lateness(int fd, int type, double *late, int cnt)
 {
 	int i;
 
 	settle();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < cnt; i++) {
 		long long due = real_ns() + ALARM_AHEAD_NS, off;
 		struct timespec ts, at;
 		int ret;
@@ -611,7 +798,7 @@ static void valarm_lateness(int fd, int type, double *late, int n)
 	}
 }
 
-static void timerfd_lateness(double *late, int n)
+static void timerfd_lateness(double *late, int cnt)
 {
 	int fd = timerfd_create(CLOCK_REALTIME_ALARM, 0), i;
 	unsigned long long ticks;
@@ -619,7 +806,7 @@ static void timerfd_lateness(double *late, int n)
 	if (fd < 0)
 		die("timerfd_create(CLOCK_REALTIME_ALARM)");
 	settle();
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < cnt; i++) {
 		long long due = real_ns() + ALARM_AHEAD_NS;
 		struct itimerspec its = {
 			.it_value = { due / 1000000000LL, due % 1000000000LL },
@@ -634,18 +821,23 @@ static void timerfd_lateness(double *late, int n)
 	close(fd);
 }
 
-static void print_lateness(const char *who, double *late, int n, double ref)
+static void lateness_figs(const char *who, double *late, int cnt)
 {
-	double m = median(late, n), p90 = percentile(late, n, 90);
+	put_fig(percentile(late, cnt, 50), "late.%s.median", who);
+	put_fig(percentile(late, cnt, 99), "late.%s.p99", who);
+}
 
-	printf("   %-30s %8.0f us %8.0f us   %s\n", who, m / 1e3, p90 / 1e3,
-	       ref < 0 ? "reference" : verdict(m <= ref + 1e6));
+static void get_figs(const char *who, const struct get_result *r)
+{
+	put_fig(r->get, "valarm.%s.get", who);
+	put_fig(r->sys, "valarm.%s.syscall", who);
+	put_fig(r->vdso, "valarm.%s.vdso", who);
 }
 
 /* What the container measures in its private context. */
 struct container_result {
-	double get, sys;
-	double late[ALARMS];
+	struct get_result get;
+	double late[MAX_ALARMS];
 };
 
 /* The container: its private context set to 2038, measured from inside. */
@@ -673,8 +865,8 @@ static void run_container(int go, int back)
 		errno = EPROTO;
 		die("container: WAIT after SET_RTC");
 	}
-	get_time_rounds(fd, &res.get, &res.sys);
-	valarm_lateness(fd, ANDROID_ALARM_RTC, res.late, ALARMS);
+	get_time_rounds(fd, &res.get);
+	valarm_lateness(fd, ANDROID_ALARM_RTC, res.late, n.alarms);
 	if (write(back, &res, sizeof(res)) != sizeof(res))
 		_exit(2);
 	_exit(0);
@@ -726,23 +918,20 @@ static pid_t start_container(int dev, int *back_fd)
 static void bench_valarm(void)
 {
 	struct container_result res;
-	double late[ALARMS], ref, get, sys;
+	struct get_result get;
+	double late[MAX_ALARMS];
 	int dev, back, status;
 	pid_t pid;
 
 	dev = open(DEV, O_RDWR);
-	if (dev < 0 && errno == ENOENT && !system("modprobe valarm"))
+	if (dev < 0 && errno == ENOENT && !run("modprobe valarm"))
 		dev = open(DEV, O_RDWR);
-	if (dev < 0)
-		die("open " DEV);
-
-	printf("\n== 3. GET_TIME(RTC) on " DEV " vs the clock_gettime(CLOCK_REALTIME) syscall\n");
-	printf("   (%d alternating samples of %d calls each, 10th percentile)\n",
-	       GET_ROUNDS, GET_ITERS);
-	printf("   %-18s %12s %12s %7s   %s\n", "context", "GET_TIME",
-	       "syscall", "ratio", "target <= 1.5");
-	get_time_rounds(dev, &get, &sys);
-	print_get_time("host (initial)", get, sys);
+	if (dev < 0) {
+		printf("@info skip valarm: cannot open " DEV ": %s\n", strerror(errno));
+		return;
+	}
+	get_time_rounds(dev, &get);
+	get_figs("host", &get);
 	/* the container runs alone: its alarms would perturb the host's */
 	pid = start_container(dev, &back);
 	if (read(back, &res, sizeof(res)) != sizeof(res) ||
@@ -750,24 +939,17 @@ static void bench_valarm(void)
 		errno = ECHILD;
 		die("container");
 	}
-	print_get_time("container (2038)", res.get, res.sys);
-
-	printf("\n== 4. alarm lateness: fired minus due, %d alarms %lld ms ahead\n",
-	       ALARMS, ALARM_AHEAD_NS / 1000000);
-	printf("   %-30s %11s %11s   %s\n", "alarm", "median", "p90",
-	       "target: median <= reference + 1 ms");
-	timerfd_lateness(late, ALARMS);
-	ref = median(late, ALARMS);
-	print_lateness("timerfd CLOCK_REALTIME_ALARM", late, ALARMS, -1);
-	valarm_lateness(dev, ANDROID_ALARM_RTC_WAKEUP, late, ALARMS);
-	print_lateness("valarm RTC_WAKEUP, host", late, ALARMS, ref);
-	valarm_lateness(dev, ANDROID_ALARM_RTC, late, ALARMS);
-	print_lateness("valarm RTC, host", late, ALARMS, ref);
-	print_lateness("valarm RTC, container (2038)", res.late, ALARMS, ref);
+	get_figs("container", &res.get);
+	timerfd_lateness(late, n.alarms);
+	lateness_figs("timerfd", late, n.alarms);
+	valarm_lateness(dev, ANDROID_ALARM_RTC_WAKEUP, late, n.alarms);
+	lateness_figs("host_rtc_wakeup", late, n.alarms);
+	valarm_lateness(dev, ANDROID_ALARM_RTC, late, n.alarms);
+	lateness_figs("host_rtc", late, n.alarms);
+	lateness_figs("container_rtc", res.late, n.alarms);
 	close(dev);
+	run("rmmod valarm 2>/dev/null");
 }
-
-#define CHAIN_LOOPS	40000
 
 /*
  * An unprivileged unshare() loop: uid 65534 in its own user namespace
@@ -777,15 +959,14 @@ static void bench_valarm(void)
 static void bench_unshare_chain(void)
 {
 	int sync[2], go[2], status;
-	long before, after;
-	double per;
+	long before, after, used;
 	pid_t pid;
 	char c;
 
 	if (pipe(sync) || pipe(go))
 		die("pipe");
 	settle();
-	before = slab_bytes();
+	read_meminfo(&before, &used);
 	pid = fork();
 	if (pid < 0)
 		die("fork");
@@ -798,7 +979,7 @@ static void bench_unshare_chain(void)
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534) || unshare(CLONE_NEWUSER))
 			_exit(1);
-		for (i = 0; i < CHAIN_LOOPS; i++)
+		for (i = 0; i < n.chain; i++)
 			if (unshare(CLONE_NEWUTS))
 				_exit(2);
 		c = 'k';
@@ -811,41 +992,91 @@ static void bench_unshare_chain(void)
 	if (read(sync[0], &c, 1) != 1)
 		die("the unshare loop");
 	settle();
-	after = slab_bytes();
+	read_meminfo(&after, &used);
 	close(go[1]);
 	if (waitpid(pid, &status, 0) != pid || status)
 		die("the unshare loop's exit");
-	per = (double)(after - before) / CHAIN_LOOPS;
-	printf("\n== 5. unprivileged unshare(CLONE_NEWUTS) loop, %d iterations by uid 65534\n",
-	       CHAIN_LOOPS);
-	printf("   slab %+ld bytes while the process lives: %.1f B per iteration (target < 16)  %s\n",
-	       after - before, per, verdict(per < 16));
+	put_fig((double)(after - before) / n.chain, "chain.slab_per_iter");
+	printf("@info chain iterations %d\n", n.chain);
 }
 
-int main(void)
+static void info_file(const char *key, const char *path)
 {
-	double t0 = now_ns();
-	char rel[64] = "";
-	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+	char buf[128] = "";
+	FILE *f = fopen(path, "r");
 
 	if (f) {
-		if (!fgets(rel, sizeof(rel), f))
-			rel[0] = 0;
-		rel[strcspn(rel, "\n")] = 0;
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
 		fclose(f);
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("perns benchmark: kernel %s, %ld CPUs\n", rel,
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	bench_namespaces();
-	bench_valarm();
-	bench_unshare_chain();
-	if (system("rmmod test_perns")) {
-		errno = EIO;
-		die("rmmod test_perns");
+	buf[strcspn(buf, "\n")] = 0;
+	printf("@info %s %s\n", key, buf[0] ? buf : "(none)");
+}
+
+int main(int argc, char **argv)
+{
+	const char *sections = "csvu";
+	double t0 = now_ns();
+	struct rlimit rl = { MAX_HELD + 64, MAX_HELD + 64 };
+	int opt;
+
+	while ((opt = getopt(argc, argv, "qs:")) != -1) {
+		switch (opt) {
+		case 'q':
+			n.rounds = 2;
+			n.round_ns = 10e6;
+			n.get_rounds = 41;
+			n.alarms = 10;
+			n.nr_levels = 3;
+			n.held = 500;
+			n.contexts = 20000;
+			n.chain = 4000;
+			break;
+		case 's':
+			sections = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: perns-bench [-q] [-s csvu]\n");
+			return 2;
+		}
 	}
-	printf("\nperns benchmark: %s (%.0f s)\n",
-	       missed ? "a target was MISSED" : "every target met",
-	       (now_ns() - t0) / 1e9);
-	return missed;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* kernel messages below warnings would break the figure lines */
+	write_file("/proc/sys/kernel/printk", "4\n");
+	shm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		   -1, 0);
+	if (shm == MAP_FAILED)
+		die("mmap");
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit");
+	have_perns = !access("/proc/perns/devices", R_OK);
+	info_file("kernel", "/proc/sys/kernel/osrelease");
+	info_file("version", "/proc/version");
+	info_file("clocksource",
+		  "/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	printf("@info cpus %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+	printf("@info perns %s\n", have_perns ? "yes" : "no");
+	printf("@info quick %s\n", n.rounds == 2 ? "yes" : "no");
+	lift_ns_limits();
+	if (strchr(sections, 'c'))
+		bench_cost();
+	if (strchr(sections, 's')) {
+		if (have_perns)
+			bench_scaling();
+		else
+			printf("@info skip scaling: no perns in this kernel (no /proc/perns/devices)\n");
+	}
+	if (strchr(sections, 'v')) {
+		if (have_perns)
+			bench_valarm();
+		else
+			printf("@info skip valarm: no perns in this kernel\n");
+	}
+	if (strchr(sections, 'u'))
+		bench_unshare_chain();
+	unload_test_perns();
+	printf("@info guest_seconds %.1f\n", (now_ns() - t0) / 1e9);
+	printf("perns-bench: done (%.0f s of guest time)\n", (now_ns() - t0) / 1e9);
+	return 0;
 }
