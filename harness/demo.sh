@@ -13,6 +13,16 @@ modprobe valarm 2>/dev/null || true
 echo "== perns devices (/proc/perns/devices)"
 sed 's/^/  /' /proc/perns/devices
 echo
+# tools/perns: two crun containers started with perns-oci-hook, one
+# annotated to 2038 with a private valarm context, one with the host's
+# clock, and their lsdevns rows. Never fails the demonstration.
+echo "== crun containers with perns-oci-hook (tools/perns/)"
+if [ -x /ksft/perns_tools/perns_crun.sh ] && command -v crun >/dev/null 2>&1; then
+	/ksft/perns_tools/perns_crun.sh 2>&1 | grep -v '^ok \|^1\.\.\|^TAP' | sed 's/^# \{0,1\}/  /' || true
+else
+	echo "  skipped: needs crun on the host (harness/deps) and /ksft/perns_tools"
+fi
+echo
 # make demo builds build/obj-demo; the check build has the program too.
 for o in build/obj-demo build/obj-check; do
 	[ -x "$o/demo/valarm-demo" ] && exec "$o/demo/valarm-demo"
