@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -63,7 +64,7 @@ struct row {
 static struct nsent *nsents;
 static int nr_nsents, cap_nsents;
 
-static void __attribute__((noreturn)) usage(FILE *out)
+static noreturn void usage(FILE *out)
 {
 	int i;
 
@@ -91,8 +92,7 @@ static void __attribute__((noreturn)) usage(FILE *out)
 	exit(out == stderr ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-fail(bool with_errno, const char *fmt, ...)
+static noreturn void fail(bool with_errno, const char *fmt, ...)
 {
 	int e = errno;
 	va_list ap;

@@ -21,6 +21,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,7 +31,7 @@
 #include "perns.h"
 
 #if defined(__has_include)
-#if __has_include(<linux/android_alarm.h>)
+#if __has_include("linux/android_alarm.h")
 #include <linux/android_alarm.h>
 #endif
 #endif
@@ -43,7 +44,7 @@
 #define ANN_DATE	"perns.valarm.date"
 #define ANN_DEVICE	"perns.valarm.device"
 #define DEFAULT_VALARM	"/dev/valarm"
-#define MAX_STATE	(1 << 20)
+#define MAX_STATE	(1024 * 1024)
 #define MAX_ENTRIES	64
 
 static const char *prog = "perns-oci-hook";
@@ -55,8 +56,7 @@ struct devctx_entry {
 	const struct perns_nstype *type;	/* NULL: the device's */
 };
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-fail(bool with_errno, const char *fmt, ...)
+static noreturn void fail(bool with_errno, const char *fmt, ...)
 {
 	int e = errno;
 	va_list ap;
@@ -71,7 +71,7 @@ fail(bool with_errno, const char *fmt, ...)
 	exit(EXIT_FAILURE);
 }
 
-static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
+static void info(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,7 +84,7 @@ static void __attribute__((format(printf, 1, 2))) info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static void __attribute__((noreturn)) usage(FILE *out)
+static noreturn void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage:\n"
@@ -399,7 +399,8 @@ static void apply_date(int pid, const char *device, const char *date,
 		fail(true, "cannot get the context of %s for %s", device, nspath);
 	/* SET_RTC in a shared context could set the host's clock */
 	if (!(ctx.flags & NS_DEVCTX_PRIVATE))
-		fail(false, "annotation " ANN_DATE ": %s has no private context of %s: add %s:unshare to " ANN_DEVCTX,
+		fail(false,
+		     "annotation perns.valarm.date: %s has no private context of %s: add %s:unshare to perns.devctx",
 		     nspath, device, device);
 	close(ns_fd);
 
@@ -462,7 +463,8 @@ int main(int argc, char **argv)
 	pidv = json_get(state, "pid");
 	if (!pidv || pidv->type != JSON_NUMBER || pidv->num < 1 ||
 	    pidv->num > 0x7fffffff || pidv->num != (int)pidv->num)
-		fail(false, "the container state has no valid \"pid\" (createRuntime hooks get one)");
+		fail(false,
+		     "the container state has no valid \"pid\" (createRuntime hooks get one)");
 	pid = pidv->num;
 
 	/* runtimes older than runtime-spec 1.0.2 leave annotations out */
@@ -500,7 +502,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(e->key, ANN_DEVICE)) {
 			device = e->str;
 			if (device[0] != '/')
-				fail(false, "annotation " ANN_DEVICE ": '%s' is not an absolute path",
+				fail(false,
+				     "annotation " ANN_DEVICE ": '%s' is not an absolute path",
 				     device);
 		} else {
 			fail(false, "unknown annotation %s (known: " ANN_DEVCTX ", "
@@ -510,7 +513,8 @@ int main(int argc, char **argv)
 	if (devctx)
 		n = parse_devctx(devctx, entries);
 	if (date && parse_date(date, &ts))
-		fail(false, "annotation " ANN_DATE ": '%s' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)",
+		fail(false,
+		     "annotation perns.valarm.date: '%s' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)",
 		     date);
 
 	for (i = 0; i < n; i++)

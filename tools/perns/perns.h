@@ -22,7 +22,7 @@
  * perns series adds to the uapi is repeated here when they lack it.
  */
 #if defined(__has_include)
-#if __has_include(<linux/perns.h>)
+#if __has_include("linux/perns.h")
 #include <linux/perns.h>
 #endif
 #endif

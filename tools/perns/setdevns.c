@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -22,7 +23,7 @@
 
 static const char *prog = "setdevns";
 
-static void __attribute__((noreturn)) usage(FILE *out)
+static noreturn void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage:\n"
@@ -58,8 +59,7 @@ static void __attribute__((noreturn)) usage(FILE *out)
 	exit(out == stderr ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-errx_help(const char *fmt, ...)
+static noreturn void errx_help(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -72,8 +72,7 @@ errx_help(const char *fmt, ...)
 }
 
 /* "setdevns: <what>: <strerror(errno)>", exit 1, as util-linux's err(). */
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
+static noreturn void die(const char *fmt, ...)
 {
 	int e = errno;
 	va_list ap;
@@ -143,7 +142,8 @@ int main(int argc, char **argv)
 		case OPT_UNSHARE:
 		case OPT_MIGRATE:
 			if (mode)
-				errx_help("--share, --unshare and --migrate are mutually exclusive");
+				errx_help("%s are mutually exclusive",
+					  "--share, --unshare and --migrate");
 			mode = c == OPT_SHARE ? SETDEVNS_SHARE :
 			       c == OPT_UNSHARE ? SETDEVNS_UNSHARE :
 			       SETDEVNS_MIGRATE;
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 		errx_help("--target and --ns are mutually exclusive");
 	if (!target && !nsfile)
 		errx_help("no namespace given: use --target or --ns");
-	if ((device != NULL) == (dev_fd >= 0))
+	if (device ? dev_fd >= 0 : dev_fd < 0)
 		errx_help("give either DEVICE or --fd");
 	if (source && dev_fd >= 0)
 		errx_help("--source needs DEVICE, not --fd");

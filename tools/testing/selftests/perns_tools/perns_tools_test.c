@@ -103,9 +103,10 @@ static int run(struct out *o, uid_t uid, const char *in, int fd,
 
 /* Asserts exit status @st, stdout @sout (if not NULL) and stderr @serr. */
 #define EXPECT_RUN(o, st, sout, serr) do {				\
-		EXPECT_EQ(st, (o)->status) TH_LOG("stderr: %s", (o)->err); \
-		EXPECT_STREQ((const char *)(sout), (o)->out);		\
-		EXPECT_STREQ((const char *)(serr), (o)->err);		\
+		const struct out *__o = (o);				\
+		EXPECT_EQ(st, __o->status) TH_LOG("stderr: %s", __o->err); \
+		EXPECT_STREQ((const char *)(sout), __o->out);		\
+		EXPECT_STREQ((const char *)(serr), __o->err);		\
 	} while (0)
 
 /* ---- kids: processes in new namespaces, until kid_stop() ---- */
@@ -126,7 +127,8 @@ static int kid_start(struct kid *k, int flags, uid_t uid)
 	int go[2], rep[2];
 	pid_t pid;
 
-	k->pid = k->top = -1;
+	k->pid = -1;
+	k->top = -1;
 	k->wfd = -1;
 	if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC))
 		return -1;
@@ -286,8 +288,9 @@ FIXTURE_TEARDOWN(kid)
 		struct ns_devctx __i;					\
 		ASSERT_EQ(0, devctx(pid, type, dev, &__i));		\
 		EXPECT_EQ(private, !!(__i.flags & NS_DEVCTX_PRIVATE));	\
-		if (ctx)						\
-			EXPECT_EQ((unsigned long long)(ctx), __i.ctx_id);\
+		unsigned long long __c = (ctx);				\
+		if (__c)						\
+			EXPECT_EQ(__c, __i.ctx_id);			\
 	} while (0)
 
 /* ================= setdevns ================= */
@@ -298,7 +301,9 @@ TEST(setdevns_help)
 
 	RUN(&o, 0, NULL, -1, "setdevns", "--help");
 	EXPECT_EQ(0, o.status);
-	EXPECT_EQ(0, strncmp(o.out, "Usage:\n setdevns --share|--unshare|--migrate [options] DEVICE\n", 62));
+	EXPECT_EQ(0, strncmp(o.out,
+			     "Usage:\n setdevns --share|--unshare|--migrate [options] DEVICE\n",
+			     62));
 	EXPECT_STREQ("", o.err);
 	RUN(&o, 0, NULL, -1, "setdevns", "-h");
 	EXPECT_EQ(0, o.status);
@@ -324,10 +329,12 @@ TEST(setdevns_usage_errors)
 	RUN(&o, 0, NULL, -1, "setdevns", "--target", "1", "/dev/valarm");
 	EXPECT_RUN(&o, 1, "", "setdevns: no mode given: use --share, --unshare or --migrate\n" TRY);
 	RUN(&o, 0, NULL, -1, "setdevns", "--share", "--unshare", "-t", "1", "/dev/valarm");
-	EXPECT_RUN(&o, 1, "", "setdevns: --share, --unshare and --migrate are mutually exclusive\n" TRY);
+	EXPECT_RUN(&o, 1, "",
+		   "setdevns: --share, --unshare and --migrate are mutually exclusive\n" TRY);
 	RUN(&o, 0, NULL, -1, "setdevns", "--share", "/dev/valarm");
 	EXPECT_RUN(&o, 1, "", "setdevns: no namespace given: use --target or --ns\n" TRY);
-	RUN(&o, 0, NULL, -1, "setdevns", "--share", "-t", "1", "--ns", "/proc/1/ns/user", "/dev/valarm");
+	RUN(&o, 0, NULL, -1, "setdevns", "--share", "-t", "1", "--ns", "/proc/1/ns/user",
+	    "/dev/valarm");
 	EXPECT_RUN(&o, 1, "", "setdevns: --target and --ns are mutually exclusive\n" TRY);
 	RUN(&o, 0, NULL, -1, "setdevns", "--share", "-t", "1");
 	EXPECT_RUN(&o, 1, "", "setdevns: give either DEVICE or --fd\n" TRY);
@@ -414,7 +421,8 @@ TEST_F(kid, setdevns_migrate_source)
 	EXPECT_CTX(self->k.pid, "user", VALARM, 0, self->base.ctx_id);
 	/* -S: the source namespace does not exist */
 	RUN(&o, 0, NULL, -1, "setdevns", "--migrate", "-S", NOPID, "-t", bpid, VALARM);
-	EXPECT_RUN(&o, 1, "", "setdevns: cannot open /proc/" NOPID "/ns/user: No such file or directory\n");
+	EXPECT_RUN(&o, 1, "",
+		   "setdevns: cannot open /proc/" NOPID "/ns/user: No such file or directory\n");
 	kid_stop(&b);
 }
 
@@ -464,34 +472,41 @@ TEST_F(kid, setdevns_errors)
 	EXPECT_RUN(&o, 1, "", "setdevns: cannot stat /nonexistent: No such file or directory\n");
 	/* a device that is not a perns device: ENODEV */
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "-t", self->pid, "/dev/null");
-	EXPECT_RUN(&o, 1, "", "setdevns: cannot determine the namespace type of /dev/null: No such device\n");
+	EXPECT_RUN(&o, 1, "",
+		   "setdevns: cannot determine the namespace type of /dev/null: No such device\n");
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "--user", "-t", self->pid, "/dev/null");
-	snprintf(msg, sizeof(msg), "setdevns: cannot unshare the context of /dev/null for %s: No such device\n",
+	snprintf(msg, sizeof(msg),
+		 "setdevns: cannot unshare the context of /dev/null for %s: No such device\n",
 		 self->nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	/* a missing namespace */
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "-t", NOPID, VALARM);
-	EXPECT_RUN(&o, 1, "", "setdevns: cannot open /proc/" NOPID "/ns/user: No such file or directory\n");
+	EXPECT_RUN(&o, 1, "",
+		   "setdevns: cannot open /proc/" NOPID "/ns/user: No such file or directory\n");
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "--ns", "/nonexistent", VALARM);
 	EXPECT_RUN(&o, 1, "", "setdevns: cannot open /nonexistent: No such file or directory\n");
 	/* the device's type is not the namespace's: EINVAL */
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "--ns", self->nsuser, "/dev/test_perns_uts");
-	snprintf(msg, sizeof(msg), "setdevns: cannot unshare the context of /dev/test_perns_uts for %s: Invalid argument\n",
+	snprintf(msg, sizeof(msg),
+		 "setdevns: cannot unshare the context of /dev/test_perns_uts for %s: Invalid argument\n",
 		 self->nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	/* an initial namespace: EINVAL */
 	RUN(&o, 0, NULL, -1, "setdevns", "--unshare", "-t", "1", VALARM);
-	EXPECT_RUN(&o, 1, "", "setdevns: cannot unshare the context of /dev/valarm for /proc/1/ns/user: Invalid argument\n");
+	EXPECT_RUN(&o, 1, "",
+		   "setdevns: cannot unshare the context of /dev/valarm for /proc/1/ns/user: Invalid argument\n");
 	/* migrating the initial namespace's context: EINVAL */
 	RUN(&o, 0, NULL, -1, "setdevns", "--migrate", "-t", self->pid, VALARM);
-	snprintf(msg, sizeof(msg), "setdevns: cannot migrate the context of /dev/valarm for %s: Invalid argument\n",
+	snprintf(msg, sizeof(msg),
+		 "setdevns: cannot migrate the context of /dev/valarm for %s: Invalid argument\n",
 		 self->nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	/* a file not open for writing: EBADF */
 	fd = open(VALARM, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	RUN(&o, 0, NULL, fd, "setdevns", "--unshare", "-t", self->pid, "--fd", "3");
-	snprintf(msg, sizeof(msg), "setdevns: cannot unshare the context of file descriptor 3 for %s: Bad file descriptor\n",
+	snprintf(msg, sizeof(msg),
+		 "setdevns: cannot unshare the context of file descriptor 3 for %s: Bad file descriptor\n",
 		 self->nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	close(fd);
@@ -517,7 +532,8 @@ TEST_F(kid, setdevns_no_permission)
 	fd = open(VALARM, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	RUN(&o, NOBODY, NULL, fd, "setdevns", "--unshare", "-t", pid, "--fd", "3");
-	snprintf(msg, sizeof(msg), "setdevns: cannot unshare the context of file descriptor 3 for %s: Operation not permitted\n",
+	snprintf(msg, sizeof(msg),
+		 "setdevns: cannot unshare the context of file descriptor 3 for %s: Operation not permitted\n",
 		 nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	/* another user's namespace cannot even be opened */
@@ -552,7 +568,8 @@ TEST(lsdevns_usage_errors)
 	if (why)
 		SKIP(return, "%s", why);
 	RUN(&o, 0, NULL, -1, "lsdevns", "--bogus");
-	EXPECT_RUN(&o, 1, "", "lsdevns: unrecognized option '--bogus'\nTry 'lsdevns --help' for more information.\n");
+	EXPECT_RUN(&o, 1, "",
+		   "lsdevns: unrecognized option '--bogus'\nTry 'lsdevns --help' for more information.\n");
 	RUN(&o, 0, NULL, -1, "lsdevns", "-o", "NS,BOGUS");
 	EXPECT_RUN(&o, 1, "", "lsdevns: unknown column: BOGUS\n");
 	RUN(&o, 0, NULL, -1, "lsdevns", "-t", "bogus");
@@ -571,7 +588,8 @@ TEST(lsdevns_usage_errors)
 	RUN(&o, 0, NULL, -1, "lsdevns", "-d", "/proc");
 	EXPECT_RUN(&o, 1, "", "lsdevns: /proc is not a character device\n");
 	RUN(&o, 0, NULL, -1, "lsdevns", "-p", NOPID);
-	EXPECT_RUN(&o, 1, "", "lsdevns: cannot read /proc/" NOPID "/ns: No such file or directory\n");
+	EXPECT_RUN(&o, 1, "",
+		   "lsdevns: cannot read /proc/" NOPID "/ns: No such file or directory\n");
 	/* no permission: another user's process */
 	RUN(&o, NOBODY, NULL, -1, "lsdevns", "-p", "1");
 	EXPECT_RUN(&o, 1, "", "lsdevns: cannot read /proc/1/ns: Permission denied\n");
@@ -583,8 +601,8 @@ static int split(char *line, char **tok, int max)
 	int n = 0;
 	char *save = NULL, *t;
 
-	for (t = strtok_r(line, " \n", &save); t && n < max;
-	     t = strtok_r(NULL, " \n", &save))
+	for (t = strtok_r(line, "\n ", &save); t && n < max;
+	     t = strtok_r(NULL, "\n ", &save))
 		tok[n++] = t;
 	return n;
 }
@@ -679,7 +697,8 @@ static int validate(const char *json, char *msg, size_t len)
 	f = fopen(path, "w");
 	if (!f || fputs(json, f) < 0 || fclose(f))
 		return -2;
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/validate_json.py %s/lsdevns.schema.json %s 2>&1",
+	snprintf(cmd, sizeof(cmd),
+		 "/usr/bin/python3 %s/validate_json.py %s/lsdevns.schema.json %s 2>&1",
 		 tooldir, tooldir, path);
 	p = popen(cmd, "r");
 	if (!p)
@@ -742,7 +761,8 @@ TEST_F(kid, lsdevns_json)
 
 	/* -J -o: only those keys; an empty list is valid too */
 	RUN(&o, 0, NULL, -1, "lsdevns", "-J", "-o", "ns,ctx", "-p", self->pid, "-d", VALARM);
-	snprintf(err, sizeof(err), "{\n   \"devcontexts\": [\n      {\"ns\": %llu, \"ctx\": %llu}\n   ]\n}\n",
+	snprintf(err, sizeof(err),
+		 "{\n   \"devcontexts\": [\n      {\"ns\": %llu, \"ctx\": %llu}\n   ]\n}\n",
 		 kns, (unsigned long long)i.ctx_id);
 	EXPECT_RUN(&o, 0, err, "");
 	RUN(&o, 0, NULL, -1, "lsdevns", "--json", "-t", "user", "-d", "/dev/test_perns_uts");
@@ -807,7 +827,8 @@ TEST(hook_help_version)
 	RUN(&o, 0, NULL, -1, "perns-oci-hook", "--version");
 	EXPECT_RUN(&o, 0, "perns-oci-hook from perns-tools " PERNS_TOOLS_VERSION "\n", "");
 	RUN(&o, 0, NULL, -1, "perns-oci-hook", "-x");
-	EXPECT_RUN(&o, 1, "", "perns-oci-hook: invalid option -- 'x'\nTry 'perns-oci-hook --help' for more information.\n");
+	EXPECT_RUN(&o, 1, "",
+		   "perns-oci-hook: invalid option -- 'x'\nTry 'perns-oci-hook --help' for more information.\n");
 	RUN(&o, 0, NULL, -1, "perns-oci-hook", "extra");
 	EXPECT_RUN(&o, 1, "", "perns-oci-hook: unexpected argument: 'extra'\n");
 }
@@ -829,15 +850,15 @@ TEST_F(kid, hook_devctx)
 	char st[1024];
 	struct out o;
 
-	RUN(&o, 0, state(st, sizeof(st), self->pid,
-			  "\"perns.devctx\": \"/dev/valarm:unshare:user,/dev/test_perns_uts:unshare\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/valarm:unshare:user,/dev/test_perns_uts:unshare\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
 	EXPECT_RUN(&o, 0, "", "");
 	EXPECT_CTX(self->k.pid, "user", VALARM, 1, 0);
 	EXPECT_CTX(self->k.pid, "uts", "/dev/test_perns_uts", 1, 0);
-	RUN(&o, 0, state(st, sizeof(st), self->pid,
-			  "\"perns.devctx\": \"/dev/valarm:share\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/valarm:share\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
 	EXPECT_RUN(&o, 0, "", "");
 	EXPECT_CTX(self->k.pid, "user", VALARM, 0, self->base.ctx_id);
 }
@@ -851,9 +872,9 @@ TEST_F(kid, hook_valarm_date)
 	struct out o;
 
 	clock_gettime(CLOCK_REALTIME, &before);
-	RUN(&o, 0, state(st, sizeof(st), self->pid,
-			  "\"perns.devctx\": \"/dev/valarm:unshare:user\", \"perns.valarm.date\": \"2038-01-01T00:00:00Z\""),
-	    -1, "perns-oci-hook", "--verbose");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/valarm:unshare:user\", \"perns.valarm.date\": \"2038-01-01T00:00:00Z\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook", "--verbose");
 	EXPECT_EQ(0, o.status) TH_LOG("%s", o.err);
 	EXPECT_STREQ("", o.out);
 	ASSERT_EQ(0, devctx(self->k.pid, "user", VALARM, &i));
@@ -873,9 +894,9 @@ TEST_F(kid, hook_valarm_date)
 	EXPECT_GT(before.tv_sec + 60, ts.tv_sec);
 
 	/* an offset, and a fraction */
-	RUN(&o, 0, state(st, sizeof(st), self->pid,
-			  "\"perns.valarm.date\": \"2038-01-01T02:00:00.5+02:00\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.valarm.date\": \"2038-01-01T02:00:00.5+02:00\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
 	EXPECT_RUN(&o, 0, "", "");
 	ASSERT_EQ(0, valarm_time(self->k.pid, &ts));
 	EXPECT_LE(Y2038, ts.tv_sec);
@@ -890,9 +911,9 @@ TEST_F(kid, hook_date_needs_private)
 	struct out o;
 
 	clock_gettime(CLOCK_REALTIME, &before);
-	RUN(&o, 0, state(st, sizeof(st), self->pid,
-			  "\"perns.valarm.date\": \"2038-01-01T00:00:00Z\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.valarm.date\": \"2038-01-01T00:00:00Z\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
 	snprintf(msg, sizeof(msg),
 		 "perns-oci-hook: annotation perns.valarm.date: %s has no private context of /dev/valarm: add /dev/valarm:unshare to perns.devctx\n",
 		 self->nsuser);
@@ -913,7 +934,8 @@ TEST_F(kid, hook_bundle_config)
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f);
-	fprintf(f, "{\"ociVersion\": \"1.0.0\", \"annotations\": {\"perns.devctx\": \"/dev/valarm:unshare\"}}\n");
+	fprintf(f, "{\"ociVersion\": \"1.0.0\", \"annotations\": %s}\n",
+		"{\"perns.devctx\": \"/dev/valarm:unshare\"}");
 	fclose(f);
 	snprintf(st, sizeof(st), "{\"pid\": %s, \"bundle\": \"%s\"}", self->pid, dir);
 	RUN(&o, 0, st, -1, "perns-oci-hook");
@@ -927,30 +949,52 @@ TEST_F(kid, hook_bundle_config)
 TEST_F(kid, hook_malformed)
 {
 	static const struct { const char *ann, *msg; } c[] = {
-		{ "\"perns.devctx\": \"/dev/valarm:steal\"",
-		  "annotation perns.devctx: entry 1 '/dev/valarm:steal': unknown mode 'steal' (share, unshare or migrate)" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare,/dev/valarm:bogus\"",
-		  "annotation perns.devctx: entry 2 '/dev/valarm:bogus': unknown mode 'bogus' (share, unshare or migrate)" },
-		{ "\"perns.devctx\": \"/dev/valarm\"",
-		  "annotation perns.devctx: entry 1 '/dev/valarm': expected DEVICE:MODE[:TYPE]" },
-		{ "\"perns.devctx\": \"dev/valarm:unshare\"",
-		  "annotation perns.devctx: entry 1 'dev/valarm:unshare': the device 'dev/valarm' is not an absolute path" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare:users\"",
-		  "annotation perns.devctx: entry 1 '/dev/valarm:unshare:users': unknown namespace type 'users'" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare,\"",
-		  "annotation perns.devctx: entry 2 is empty" },
+		{
+			"\"perns.devctx\": \"/dev/valarm:steal\"",
+			"annotation perns.devctx: entry 1 '/dev/valarm:steal': unknown mode 'steal' (share, unshare or migrate)",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare,/dev/valarm:bogus\"",
+			"annotation perns.devctx: entry 2 '/dev/valarm:bogus': unknown mode 'bogus' (share, unshare or migrate)",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm\"",
+			"annotation perns.devctx: entry 1 '/dev/valarm': expected DEVICE:MODE[:TYPE]",
+		},
+		{
+			"\"perns.devctx\": \"dev/valarm:unshare\"",
+			"annotation perns.devctx: entry 1 'dev/valarm:unshare': the device 'dev/valarm' is not an absolute path",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare:users\"",
+			"annotation perns.devctx: entry 1 '/dev/valarm:unshare:users': unknown namespace type 'users'",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare,\"",
+			"annotation perns.devctx: entry 2 is empty",
+		},
 		{ "\"perns.devctx\": \"\"", "annotation perns.devctx: empty value" },
 		{ "\"perns.devctx\": 1", "annotation perns.devctx: not a string" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"2038-02-30T00:00:00Z\"",
-		  "annotation perns.valarm.date: '2038-02-30T00:00:00Z' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"2038-01-01 00:00:00\"",
-		  "annotation perns.valarm.date: '2038-01-01 00:00:00' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"1969-12-31T23:59:59Z\"",
-		  "annotation perns.valarm.date: '1969-12-31T23:59:59Z' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)" },
-		{ "\"perns.valarm.device\": \"valarm\"",
-		  "annotation perns.valarm.device: 'valarm' is not an absolute path" },
-		{ "\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.devctxx\": \"x\"",
-		  "unknown annotation perns.devctxx (known: perns.devctx, perns.valarm.date, perns.valarm.device)" },
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"2038-02-30T00:00:00Z\"",
+			"annotation perns.valarm.date: '2038-02-30T00:00:00Z' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"2038-01-01 00:00:00\"",
+			"annotation perns.valarm.date: '2038-01-01 00:00:00' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.valarm.date\": \"1969-12-31T23:59:59Z\"",
+			"annotation perns.valarm.date: '1969-12-31T23:59:59Z' is not an RFC 3339 date-time after 1970 (e.g. 2038-01-01T00:00:00Z)",
+		},
+		{
+			"\"perns.valarm.device\": \"valarm\"",
+			"annotation perns.valarm.device: 'valarm' is not an absolute path",
+		},
+		{
+			"\"perns.devctx\": \"/dev/valarm:unshare\", \"perns.devctxx\": \"x\"",
+			"unknown annotation perns.devctxx (known: perns.devctx, perns.valarm.date, perns.valarm.device)",
+		},
 	};
 	char st[1024], msg[512];
 	unsigned int i;
@@ -967,13 +1011,28 @@ TEST_F(kid, hook_malformed)
 TEST(hook_bad_state)
 {
 	static const struct { const char *in, *msg; } c[] = {
-		{ "", "cannot parse the container state on stdin: at byte 0: unexpected end of input" },
-		{ "{\"pid\": 1,}", "cannot parse the container state on stdin: at byte 10: expected a member name" },
+		{
+			"",
+			"cannot parse the container state on stdin: at byte 0: unexpected end of input",
+		},
+		{
+			"{\"pid\": 1,}",
+			"cannot parse the container state on stdin: at byte 10: expected a member name",
+		},
 		{ "[1]", "cannot parse the container state on stdin: not a JSON object" },
-		{ "{\"pid\": \"1\"}", "the container state has no valid \"pid\" (createRuntime hooks get one)" },
-		{ "{\"pid\": 0}", "the container state has no valid \"pid\" (createRuntime hooks get one)" },
+		{
+			"{\"pid\": \"1\"}",
+			"the container state has no valid \"pid\" (createRuntime hooks get one)",
+		},
+		{
+			"{\"pid\": 0}",
+			"the container state has no valid \"pid\" (createRuntime hooks get one)",
+		},
 		{ "{\"pid\": 1, \"annotations\": []}", "\"annotations\" is not a JSON object" },
-		{ "{\"pid\": 1, \"bundle\": \"/nonexistent\"}", "cannot open /nonexistent/config.json: No such file or directory" },
+		{
+			"{\"pid\": 1, \"bundle\": \"/nonexistent\"}",
+			"cannot open /nonexistent/config.json: No such file or directory",
+		},
 	};
 	char msg[512];
 	unsigned int i;
@@ -992,29 +1051,40 @@ TEST_F(kid, hook_errors)
 	struct out o;
 
 	/* a missing namespace */
-	RUN(&o, 0, state(st, sizeof(st), NOPID, "\"perns.devctx\": \"/dev/valarm:unshare\""),
-	    -1, "perns-oci-hook");
-	EXPECT_RUN(&o, 1, "", "perns-oci-hook: cannot open /proc/" NOPID "/ns/user: No such file or directory\n");
+	state(st, sizeof(st), NOPID,
+	      "\"perns.devctx\": \"/dev/valarm:unshare\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
+	EXPECT_RUN(&o, 1, "",
+		   "perns-oci-hook: cannot open /proc/" NOPID
+		   "/ns/user: No such file or directory\n");
 	/* a bad device path, a non-perns device */
-	RUN(&o, 0, state(st, sizeof(st), self->pid, "\"perns.devctx\": \"/nonexistent:unshare\""),
-	    -1, "perns-oci-hook");
-	EXPECT_RUN(&o, 1, "", "perns-oci-hook: cannot stat /nonexistent: No such file or directory\n");
-	RUN(&o, 0, state(st, sizeof(st), self->pid, "\"perns.devctx\": \"/dev/null:unshare\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/nonexistent:unshare\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
+	EXPECT_RUN(&o, 1, "",
+		   "perns-oci-hook: cannot stat /nonexistent: No such file or directory\n");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/null:unshare\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
 	EXPECT_RUN(&o, 1, "", "perns-oci-hook: /dev/null is not a perns device: No such device\n");
-	RUN(&o, 0, state(st, sizeof(st), self->pid, "\"perns.devctx\": \"/dev/null:unshare:user\""),
-	    -1, "perns-oci-hook");
-	snprintf(msg, sizeof(msg), "perns-oci-hook: cannot unshare the context of /dev/null for %s: No such device\n",
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/null:unshare:user\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
+	snprintf(msg, sizeof(msg),
+		 "perns-oci-hook: cannot unshare the context of /dev/null for %s: No such device\n",
 		 self->nsuser);
 	EXPECT_RUN(&o, 1, "", msg);
 	/* no permission */
-	RUN(&o, NOBODY, state(st, sizeof(st), self->pid, "\"perns.devctx\": \"/dev/valarm:unshare\""),
-	    -1, "perns-oci-hook");
+	state(st, sizeof(st), self->pid,
+	      "\"perns.devctx\": \"/dev/valarm:unshare\"");
+	RUN(&o, NOBODY, st, -1, "perns-oci-hook");
 	EXPECT_RUN(&o, 1, "", "perns-oci-hook: cannot open /dev/valarm: Permission denied\n");
 	/* the initial namespace */
-	RUN(&o, 0, state(st, sizeof(st), "1", "\"perns.devctx\": \"/dev/valarm:unshare\""),
-	    -1, "perns-oci-hook");
-	EXPECT_RUN(&o, 1, "", "perns-oci-hook: cannot unshare the context of /dev/valarm for /proc/1/ns/user: Invalid argument\n");
+	state(st, sizeof(st), "1",
+	      "\"perns.devctx\": \"/dev/valarm:unshare\"");
+	RUN(&o, 0, st, -1, "perns-oci-hook");
+	EXPECT_RUN(&o, 1, "",
+		   "perns-oci-hook: cannot unshare the context of /dev/valarm for /proc/1/ns/user: Invalid argument\n");
 	EXPECT_CTX(self->k.pid, "user", VALARM, 0, self->base.ctx_id);
 }
 
