@@ -116,7 +116,12 @@ static int vinput_ctx_init(struct perns_context *ctx, struct perns_ns *pns)
 static int vinput_unshare(struct perns_context *ctx,
 			  const struct perns_context *src)
 {
-	vinput_seat_init(perns_context_priv(ctx), vinput_ops_device(ctx->ops));
+	struct vinput_device *vdev = vinput_ops_device(ctx->ops);
+
+	/* Nothing to give a seat of once the input device is gone. */
+	if (!READ_ONCE(vdev->exist))
+		return -ENODEV;
+	vinput_seat_init(perns_context_priv(ctx), vdev);
 	return 0;
 }
 
@@ -124,12 +129,15 @@ static int vinput_unshare(struct perns_context *ctx,
  * The seat moves with its clients, grab, state and foreground status.
  * Moving the foreground seat hands the device's input to another
  * namespace, which only the host may decide (as VINPUT_SET_FOREGROUND).
+ * A seat of a device that is gone stays where it is.
  */
 static int vinput_migrate(struct perns_context *ctx, struct perns_ns *from,
 			  struct perns_ns *to)
 {
 	struct vinput_seat *seat = perns_context_priv(ctx);
 
+	if (!READ_ONCE(seat->vdev->exist))
+		return -ENODEV;
 	if (vinput_seat_is_fg(seat) && !ns_capable(&init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	return 0;
@@ -290,7 +298,7 @@ static void vinput_disconnect(struct input_handle *handle)
 	cdev_device_del(&vdev->cdev, &vdev->dev);
 
 	mutex_lock(&vdev->mutex);
-	vdev->exist = false;
+	WRITE_ONCE(vdev->exist, false);
 	mutex_unlock(&vdev->mutex);
 
 	/* Readers and pollers wake up to ENODEV and EPOLLHUP. */
