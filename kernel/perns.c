@@ -29,9 +29,12 @@
  * Locking
  *
  *  - perns_mutex serialises registration, unregistration, setdevns() and
- *    the release of a dead namespace's tables. It protects pns->owned,
- *    pns->table updates and the device lists, and ctx->owner, which is
- *    written under it and may be read without it only to be compared.
+ *    the release of the contexts a dead namespace owns. It protects
+ *    pns->owned, pns->table updates and the device lists, and ctx->owner,
+ *    which is written under it and may be read without it only to be
+ *    compared. pns->nr_owned drops last when a namespace loses a context
+ *    (release), so that the exit work of a namespace owning nothing can
+ *    skip the mutex: see perns_ns_exit().
  *  - type->rwsem: taken for reading by namespace creation and by the exit
  *    work, for writing by (un)registration; protects type->ops, the generic
  *    arrays and type->gen_len. Nests inside perns_mutex. The init, exit
@@ -212,21 +215,34 @@ EXPORT_SYMBOL_GPL(perns_context_put);
 unsigned int perns_ns_ino(struct perns_ns *pns)
 {
 	unsigned int ino = 0;
-	unsigned long flags;
 
-	spin_lock_irqsave(&perns_ns_lock, flags);
+	guard(spinlock_irqsave)(&perns_ns_lock);
 	if (pns->ns)
 		ino = pns->ns->inum;
-	spin_unlock_irqrestore(&perns_ns_lock, flags);
 	return ino;
 }
 
-/* The __ variants are for contexts and namespaces nobody else can reach. */
+/*
+ * Ownership changes under perns_mutex, or where nobody else can reach the
+ * context and the namespace (the __ variants). @nr_owned drops last, with
+ * release semantics: an exit work that reads it as zero without the mutex
+ * sees every change the former owner's loss made to its list and table.
+ */
+static void perns_owner_drop(struct perns_ns *owner)
+{
+	if (owner)
+		atomic_dec_return_release(&owner->nr_owned);
+}
+
 static void __perns_context_own(struct perns_context *ctx,
 				struct perns_ns *pns)
 {
+	struct perns_ns *old = ctx->owner;
+
 	WRITE_ONCE(ctx->owner, pns);
 	list_move(&ctx->owner_node, &pns->owned);
+	atomic_inc(&pns->nr_owned);
+	perns_owner_drop(old);
 }
 
 void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
@@ -237,8 +253,11 @@ void perns_context_own(struct perns_context *ctx, struct perns_ns *pns)
 
 static void __perns_context_disown(struct perns_context *ctx)
 {
+	struct perns_ns *old = ctx->owner;
+
 	WRITE_ONCE(ctx->owner, NULL);
 	list_del_init(&ctx->owner_node);
+	perns_owner_drop(old);
 }
 
 void perns_context_disown(struct perns_context *ctx)
@@ -384,15 +403,13 @@ EXPORT_SYMBOL_GPL(perns_context_get);
 struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
 {
 	struct ns_common *ns;
-	unsigned long flags;
 
 	if (!pns)
 		return NULL;
-	spin_lock_irqsave(&perns_ns_lock, flags);
+	guard(spinlock_irqsave)(&perns_ns_lock);
 	ns = pns->ns;
 	if (ns && !refcount_inc_not_zero(&ns->count))
-		ns = NULL;
-	spin_unlock_irqrestore(&perns_ns_lock, flags);
+		return NULL;
 	return ns;
 }
 
@@ -709,17 +726,35 @@ void perns_ns_free(struct ns_common *ns)
 		queue_work(perns_wq, &perns_free_wk);
 }
 
+/*
+ * The namespace's contexts first, then the devices and subsystems.
+ *
+ * Only a namespace that still owns contexts takes perns_mutex: @pns is
+ * dying, so no registration gives it a context (perns_private_contexts())
+ * and one that began before it was dying has finished once type->rwsem is
+ * ours; setdevns() changes only living namespaces, except that a migration
+ * takes a context away from its owner. A namespace that owns nothing when
+ * type->rwsem is held therefore has a table nobody else changes.
+ */
 static void perns_ns_exit(struct perns_ns *pns)
 {
 	struct perns_type *type = &perns_types[pns->type];
-	struct perns_table *table;
+	struct perns_table *table = NULL;
+	bool owns;
 
-	/* The namespace's contexts first, then the devices and subsystems. */
-	mutex_lock(&perns_mutex);
-	perns_ns_disown_all(pns);
-	table = rcu_replace_pointer(pns->table, NULL,
-				    lockdep_is_held(&perns_mutex));
-	mutex_unlock(&perns_mutex);
+	down_read(&type->rwsem);
+	owns = atomic_read_acquire(&pns->nr_owned);
+	if (!owns)
+		table = rcu_replace_pointer(pns->table, NULL,
+					    lockdep_is_held(&type->rwsem));
+	up_read(&type->rwsem);
+	if (owns) {
+		mutex_lock(&perns_mutex);
+		perns_ns_disown_all(pns);
+		table = rcu_replace_pointer(pns->table, NULL,
+					    lockdep_is_held(&perns_mutex));
+		mutex_unlock(&perns_mutex);
+	}
 	perns_table_put(table);
 
 	down_read(&type->rwsem);
@@ -943,7 +978,18 @@ static void perns_release_list(struct list_head *release)
 	}
 }
 
-/* Gives every live namespace of @type but the initial one a fresh context. */
+/* Whether @pns' namespace has not been freed yet. */
+static bool perns_ns_alive(struct perns_ns *pns)
+{
+	guard(spinlock_irqsave)(&perns_ns_lock);
+	return pns->ns;
+}
+
+/*
+ * Gives every live namespace of @type but the initial one a fresh context.
+ * A dying one keeps the base context: once its exit work has started, only
+ * a migration changes what it owns (see perns_ns_exit()).
+ */
 static int perns_private_contexts(struct perns_type *type,
 				  struct perns_operations *ops)
 {
@@ -955,7 +1001,7 @@ static int perns_private_contexts(struct perns_type *type,
 
 		old = rcu_dereference_protected(pns->table,
 						lockdep_is_held(&perns_mutex));
-		if (pns == type->initial || !old)
+		if (pns == type->initial || !old || !perns_ns_alive(pns))
 			continue;
 		t = perns_table_copy(old, ops->slot + 1);
 		if (!t)

@@ -242,8 +242,6 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 {
 	struct perns_operations *ops;
 	struct perns_context *src;
-	struct ns_common *ns;
-	long err;
 
 	if (flags & ~SETDEVNS_MODES || hweight32(flags) != 1)
 		return -EINVAL;
@@ -259,24 +257,18 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 		return -EBADF;
 	src = perns_file_context(fd_file(f));
 
-	ns = perns_ns_get_by_fd(ns_fd, nstype);
+	struct ns_common *ns __free(perns_put_ns) =
+		perns_ns_get_by_fd(ns_fd, nstype);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-
-	err = -EINVAL;
 	if (!ns->perns || ns->perns->type != ops->type)
-		goto out;
-	err = -EOPNOTSUPP;
+		return -EINVAL;
 	if ((flags == SETDEVNS_UNSHARE && !ops->unshare) ||
 	    (flags == SETDEVNS_MIGRATE && !ops->migrate))
-		goto out;
-	err = -EPERM;
+		return -EOPNOTSUPP;
 	if (!perns_ns_capable(ns, CAP_SYS_ADMIN))
-		goto out;
-	err = perns_change_context(src, ns, flags);
-out:
-	perns_put_ns(ns);
-	return err;
+		return -EPERM;
+	return perns_change_context(src, ns, flags);
 }
 
 SYSCALL_DEFINE4(setdevns, int, dev_fd, int, ns_fd, int, nstype,

@@ -8,6 +8,7 @@
 #ifndef _LINUX_PERNS_H
 #define _LINUX_PERNS_H
 
+#include <linux/cleanup.h>
 #include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/list.h>
@@ -57,6 +58,8 @@ struct perns_gen {
  * @table: the device contexts this namespace uses
  * @list: entry in the list of live namespaces of @type
  * @owned: the contexts this namespace owns
+ * @nr_owned: how many; read without perns_mutex by the exit work, which
+ *	needs the mutex only for a namespace that still owns contexts
  * @free_node: entry in the queue of namespaces waiting for their exit
  * @rcu: freed after a grace period, for lockless readers of a context's
  *	owner (NS_GET_DEVCTX)
@@ -71,6 +74,7 @@ struct perns_ns {
 	struct perns_table __rcu *table;
 	struct list_head list;
 	struct list_head owned;
+	atomic_t nr_owned;
 	struct llist_node free_node;
 	struct rcu_head rcu;
 };
@@ -101,10 +105,11 @@ struct perns_ns {
  * @flags: %PERNS_CTX_PRIVATE
  * @ctx_size: bytes of driver data in each context, perns_context_priv()
  * @ctx_init: initialise a fresh context for the namespace @pns, which is
- *	fully constructed (see perns_ns_create()), or dying (@pns->ns is
- *	%NULL) when a device registers. May sleep; runs under the type's
- *	registration lock, and under perns_mutex when a device registers,
- *	so it must not call perns_context_owner().
+ *	fully constructed (see perns_ns_create()) and not dying: a device
+ *	that registers gives no context to a namespace already on its way
+ *	to its exit, which keeps the base context. May sleep; runs under
+ *	the type's registration lock, and under perns_mutex when a device
+ *	registers, so it must not call perns_context_owner().
  * @ctx_exit: release the driver data of a context whose last reference
  *	is gone. Called in process context; may sleep.
  * @unshare: optional; initialise @ctx, a new context, from @src, the
@@ -247,6 +252,8 @@ static inline struct perns_context *perns_file_context(const struct file *file)
 void perns_init(void);
 int perns_ns_create(struct ns_common *ns, struct ns_common *origin);
 void perns_ns_free(struct ns_common *ns);
+
+DEFINE_FREE(perns_put_ns, struct ns_common *, if (!IS_ERR_OR_NULL(_T)) perns_put_ns(_T))
 
 #else /* !CONFIG_PERNS */
 

@@ -677,6 +677,115 @@ static void perns_test_dead_ns_exits(struct kunit *test)
 	flush_workqueue(perns_wq);
 }
 
+/* Signals the exit of the namespace in pt_watch. */
+static struct perns_ns *pt_watch;
+static DECLARE_COMPLETION(pt_exited);
+
+static void pt_exit_watch(struct perns_ns *pns)
+{
+	if (pns == pt_watch)
+		complete(&pt_exited);
+}
+
+/*
+ * A dead namespace that owns no context is torn down without perns_mutex;
+ * one that owns a context waits for it.
+ */
+static void perns_test_exit_unlocked(struct kunit *test)
+{
+	struct perns_operations s = { .exit = pt_exit_watch };
+	struct perns_operations d = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct pt_fixture *f = test->priv;
+	unsigned long left;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &s), 0);
+
+	reinit_completion(&pt_exited);
+	pt_watch = pt_pns(f, 0);
+	mutex_lock(&perns_mutex);
+	put_uts_ns(f->ns[0]);
+	f->ns[0] = NULL;
+	left = wait_for_completion_timeout(&pt_exited, 30 * HZ);
+	mutex_unlock(&perns_mutex);
+	KUNIT_EXPECT_GT(test, left, 0);
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&pt_pns(f, 1)->nr_owned), 1);
+	reinit_completion(&pt_exited);
+	pt_watch = pt_pns(f, 1);
+	mutex_lock(&perns_mutex);
+	put_uts_ns(f->ns[1]);
+	f->ns[1] = NULL;
+	left = wait_for_completion_timeout(&pt_exited, HZ / 10);
+	mutex_unlock(&perns_mutex);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&pt_exited, 30 * HZ), 0);
+
+	pt_watch = NULL;
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	unregister_perns_subsys(CLONE_NEWUTS, &s);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* Holds the exit work in the release of the context marked 1. */
+static DECLARE_COMPLETION(pt_held);
+static DECLARE_COMPLETION(pt_go);
+
+static void pt_ctx_exit_hold(struct perns_context *ctx)
+{
+	if (*(int *)perns_context_priv(ctx) == 1) {
+		complete(&pt_held);
+		wait_for_completion(&pt_go);
+	}
+	pt.ctx_exits++;
+}
+
+/* A device that registers gives no context to a dying namespace. */
+static void perns_test_dying_no_context(struct kunit *test)
+{
+	struct perns_operations hold = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit_hold,
+	};
+	struct perns_operations d = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct pt_fixture *f = test->priv;
+	struct perns_ns *dying = pt_pns(f, 1);
+	struct perns_context *ctx;
+
+	reinit_completion(&pt_held);
+	reinit_completion(&pt_go);
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &hold), 0);
+	*(int *)perns_context_priv(pt_ctx(&hold, f->ns[0])) = 1;
+	put_uts_ns(f->ns[0]);
+	f->ns[0] = NULL;
+	/* The exit work is busy with ns[0]: ns[1] is dead but still listed. */
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&pt_held, 30 * HZ), 0);
+	put_uts_ns(f->ns[1]);
+	f->ns[1] = NULL;
+
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	rcu_read_lock();
+	ctx = perns_lookup(&d, dying);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, ctx, d.base);
+	KUNIT_EXPECT_NE(test, atomic_read(&pt_pns(f, 2)->nr_owned), 0);
+
+	complete(&pt_go);
+	flush_workqueue(perns_wq);
+	unregister_perns_device(CLONE_NEWUTS, &d);
+	unregister_perns_device(CLONE_NEWUTS, &hold);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
 static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_register_walks),
 	KUNIT_CASE(perns_test_register_rollback),
@@ -693,6 +802,8 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_type_lacking),
 	KUNIT_CASE(perns_test_devt_overlap),
 	KUNIT_CASE(perns_test_dead_ns_exits),
+	KUNIT_CASE(perns_test_exit_unlocked),
+	KUNIT_CASE(perns_test_dying_no_context),
 	{}
 };
 
