@@ -30,8 +30,7 @@ FIXTURE(module) {
 FIXTURE_SETUP(module)
 {
 	self->kbd.ufd = -1;
-	self->ct.pid = -1;
-	self->ct.sock = self->ct.nsfd = -1;
+	ct_init(&self->ct);
 	if (!vinput_load())
 		SKIP(return, "vinput is not available");
 	if (!vinput_is_module())

@@ -79,10 +79,8 @@ static inline int unode(struct udev *u, const char *prefix, char *out,
 	if (!dir)
 		return -1;
 	while ((d = readdir(dir)))
-		if (!strncmp(d->d_name, prefix, strlen(prefix)) &&
-		    strlen(d->d_name) + 12 <= len) {
-			strcpy(out, "/dev/input/");
-			strcat(out, d->d_name);
+		if (!strncmp(d->d_name, prefix, strlen(prefix))) {
+			snprintf(out, len, "/dev/input/%.40s", d->d_name);
 			ret = 0;
 			break;
 		}
@@ -273,13 +271,19 @@ static inline void ct_serve(int sock)
 	_exit(0);
 }
 
+static inline void ct_init(struct ct *c)
+{
+	c->pid = -1;
+	c->sock = -1;
+	c->nsfd = -1;
+}
+
 static inline int ct_start(struct ct *c)
 {
 	int sv[2], st;
 	pid_t gc;
 
-	c->pid = -1;
-	c->sock = c->nsfd = -1;
+	ct_init(c);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -1;
 	c->pid = fork();
@@ -329,8 +333,7 @@ static inline void ct_stop(struct ct *c)
 		close(c->nsfd);
 	if (c->pid > 0)
 		waitpid(c->pid, &st, 0);
-	c->pid = -1;
-	c->sock = c->nsfd = -1;
+	ct_init(c);
 }
 
 #endif /* __VINPUT_UTIL_H */
