@@ -11,7 +11,7 @@ if [ -x /ksft/run_kselftest.sh ]; then
 		echo "HARNESS-TEST kselftest collection $c"
 		run=""
 		for t in $(grep "^$c:" /ksft/kselftest-list.txt); do
-			grep -q "^$t[[:space:]]" "$SKIPS" 2>/dev/null || run="$run -t $t"
+			grep -q "^${t}[[:space:]]" "$SKIPS" 2>/dev/null || run="$run -t $t"
 		done
 		# shellcheck disable=SC2086  # one -t option per test
 		[ -n "$run" ] && /ksft/run_kselftest.sh -o "$KSFT_TIMEOUT" $run
