@@ -33,6 +33,7 @@
 #include <linux/types.h>
 
 #include "setdevns.h"
+#include "../clone3/clone3_selftests.h"
 #include "../kselftest_harness.h"
 
 #ifndef CLONE_NEWTIME
@@ -49,22 +50,6 @@
 #define MIGRATE_BUSY	666	/* the test driver's migrate op refuses */
 #define RACE_SECONDS	3
 #define NOBODY		65534
-
-struct clone3_args {
-	__u64 flags;
-	__u64 pidfd;
-	__u64 child_tid;
-	__u64 parent_tid;
-	__u64 exit_signal;
-	__u64 stack;
-	__u64 stack_size;
-	__u64 tls;
-};
-
-static pid_t sys_clone3(struct clone3_args *args)
-{
-	return syscall(__NR_clone3, args, sizeof(*args));
-}
 
 static int sys_pidfd_open(pid_t pid, unsigned int flags)
 {
@@ -287,7 +272,7 @@ static void holder_init(struct holder *h)
 /* 0 or a negative errno; opens the namespace fd and a pidfd of @h. */
 static int holder_start(struct holder *h, const struct nstype_info *info)
 {
-	struct clone3_args args = {
+	struct __clone_args args = {
 		.flags = info->nstype | CLONE_PIDFD,
 		.exit_signal = SIGCHLD,
 	};
@@ -298,7 +283,7 @@ static int holder_start(struct holder *h, const struct nstype_info *info)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	args.pidfd = (uintptr_t)&h->pidfd;
-	h->pid = sys_clone3(&args);
+	h->pid = sys_clone3(&args, sizeof(args));
 	if (h->pid < 0) {
 		err = -errno;
 		close(sv[0]);
@@ -855,7 +840,7 @@ TEST_F_TIMEOUT(setdevns, race_ns_dying, RACE_SECONDS + 60)
 	ASSERT_EQ(pthread_create(&thread, NULL, race_worker, &r), 0);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
-		struct clone3_args args = {
+		struct __clone_args args = {
 			.flags = variant->info.nstype | CLONE_PIDFD,
 			.exit_signal = SIGCHLD,
 		};
@@ -864,7 +849,7 @@ TEST_F_TIMEOUT(setdevns, race_ns_dying, RACE_SECONDS + 60)
 		pid_t pid;
 
 		args.pidfd = (uintptr_t)&pidfd;
-		pid = sys_clone3(&args);
+		pid = sys_clone3(&args, sizeof(args));
 		if (pid == 0) {
 			for (i = rounds % 64; i > 0; i--)
 				syscall(__NR_getppid);
