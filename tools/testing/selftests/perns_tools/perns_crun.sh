@@ -44,7 +44,7 @@ bundle() {
 	b="$W/$1"
 	mkdir -p "$b/rootfs/bin" "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/tmp"
 	cp "$BUSYBOX" "$b/rootfs/bin/busybox"
-	for a in sh cat sleep; do ln -s busybox "$b/rootfs/bin/$a"; done
+	for a in sh cat mv sleep; do ln -s busybox "$b/rootfs/bin/$a"; done
 	cp "$DIR/valarm_gettime" "$b/rootfs/bin/valarm_gettime"
 	chown -R 100000:100000 "$b/rootfs"
 	cat >"$b/config.json" <<JSON
