@@ -37,8 +37,11 @@
  *    skip the mutex: see perns_ns_exit().
  *  - type->rwsem: taken for reading by namespace creation and by the exit
  *    work, for writing by (un)registration; protects type->ops, the generic
- *    arrays and type->gen_len. Nests inside perns_mutex. The init, exit
- *    and ctx_init methods run under it, never under perns_mutex.
+ *    arrays and type->gen_len, and the table of a dying namespace that
+ *    owns nothing, which its exit work drops holding it for reading.
+ *    Nests inside perns_mutex. The init and exit methods run under it,
+ *    never under perns_mutex; ctx_init runs under it, and also under
+ *    perns_mutex when a device registers.
  *  - type->lock (spinlock): the list of namespaces and the list of tables.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
  *    path clears from any context.
@@ -224,9 +227,11 @@ unsigned int perns_ns_ino(struct perns_ns *pns)
 
 /*
  * Ownership changes under perns_mutex, or where nobody else can reach the
- * context and the namespace (the __ variants). @nr_owned drops last, with
- * release semantics: an exit work that reads it as zero without the mutex
- * sees every change the former owner's loss made to its list and table.
+ * context and the namespace (the __ variants). A namespace that may be
+ * dying loses a context only to a migration, whose commit changes the
+ * loser's table first; its @nr_owned then drops last, with release
+ * semantics, so that an exit work reading it as zero without the mutex
+ * sees every change the loss made to its list and table.
  */
 static void perns_owner_drop(struct perns_ns *owner)
 {
@@ -587,6 +592,7 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 /* After a grace period: NS_GET_DEVCTX reads a context's owner under RCU. */
 static void perns_ns_release(struct perns_ns *pns)
 {
+	WARN_ON_ONCE(atomic_read(&pns->nr_owned));
 	perns_gen_free(rcu_dereference_protected(pns->gen, 1));
 	kfree_rcu(pns, rcu);
 }
@@ -744,9 +750,11 @@ static void perns_ns_exit(struct perns_ns *pns)
 
 	down_read(&type->rwsem);
 	owns = atomic_read_acquire(&pns->nr_owned);
-	if (!owns)
+	if (!owns) {
+		WARN_ON_ONCE(!list_empty(&pns->owned));
 		table = rcu_replace_pointer(pns->table, NULL,
 					    lockdep_is_held(&type->rwsem));
+	}
 	up_read(&type->rwsem);
 	if (owns) {
 		mutex_lock(&perns_mutex);

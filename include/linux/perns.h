@@ -87,7 +87,9 @@ struct perns_ns {
  *
  * @init: called for every namespace of the type: the live ones at
  *	registration and each new one at creation, in process context.
- *	May fail; a failure fails the creation of the namespace.
+ *	May fail; a failure fails the creation of the namespace. A device's
+ *	@init also runs for namespaces already dying at its registration,
+ *	which use its base context.
  * @exit: undoes @init; called from a workqueue after the namespace is
  *	gone, or at unregistration. Devices are torn down before subsystems.
  * @id: where perns stores the id of the per-namespace data; with @size
@@ -105,11 +107,12 @@ struct perns_ns {
  * @flags: %PERNS_CTX_PRIVATE
  * @ctx_size: bytes of driver data in each context, perns_context_priv()
  * @ctx_init: initialise a fresh context for the namespace @pns, which is
- *	fully constructed (see perns_ns_create()) and not dying: a device
- *	that registers gives no context to a namespace already on its way
- *	to its exit, which keeps the base context. May sleep; runs under
- *	the type's registration lock, and under perns_mutex when a device
- *	registers, so it must not call perns_context_owner().
+ *	fully constructed (see perns_ns_create()); it may be dying by then,
+ *	and the context is released by its exit. A device that registers
+ *	gives no context to a namespace already handed to its exit work
+ *	(@pns->ns is %NULL), which keeps the base context. May sleep; runs
+ *	under the type's registration lock, and under perns_mutex when a
+ *	device registers, so it must not call perns_context_owner().
  * @ctx_exit: release the driver data of a context whose last reference
  *	is gone. Called in process context; may sleep.
  * @unshare: optional; initialise @ctx, a new context, from @src, the

@@ -104,11 +104,14 @@ static int pt_test_init(struct kunit *test)
 	return 0;
 }
 
+static void pt_parked_cleanup(void);
+
 static void pt_test_exit(struct kunit *test)
 {
 	struct pt_fixture *f = test->priv;
 	int i;
 
+	pt_parked_cleanup();
 	if (!f)
 		return;
 	for (i = 0; i < PT_NS; i++)
@@ -677,64 +680,25 @@ static void perns_test_dead_ns_exits(struct kunit *test)
 	flush_workqueue(perns_wq);
 }
 
-/* Signals the exit of the namespace in pt_watch. */
+/*
+ * The two tests below park or watch the exit work. Their ops are static so
+ * that pt_test_exit() can unregister whatever an aborted test left behind,
+ * and it completes pt_go first, so that a parked exit work always resumes.
+ * They assume that no other dead namespace owning a context is queued for
+ * the exit work meanwhile, which holds at boot, where they run.
+ */
 static struct perns_ns *pt_watch;
 static DECLARE_COMPLETION(pt_exited);
-
-static void pt_exit_watch(struct perns_ns *pns)
-{
-	if (pns == pt_watch)
-		complete(&pt_exited);
-}
-
-/*
- * A dead namespace that owns no context is torn down without perns_mutex;
- * one that owns a context waits for it.
- */
-static void perns_test_exit_unlocked(struct kunit *test)
-{
-	struct perns_operations s = { .exit = pt_exit_watch };
-	struct perns_operations d = {
-		.name = "pt", .flags = PERNS_CTX_PRIVATE,
-		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
-		.ctx_exit = pt_ctx_exit,
-	};
-	struct pt_fixture *f = test->priv;
-	unsigned long left;
-
-	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &s), 0);
-
-	reinit_completion(&pt_exited);
-	pt_watch = pt_pns(f, 0);
-	mutex_lock(&perns_mutex);
-	put_uts_ns(f->ns[0]);
-	f->ns[0] = NULL;
-	left = wait_for_completion_timeout(&pt_exited, 30 * HZ);
-	mutex_unlock(&perns_mutex);
-	KUNIT_EXPECT_GT(test, left, 0);
-
-	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
-	KUNIT_ASSERT_EQ(test, atomic_read(&pt_pns(f, 1)->nr_owned), 1);
-	reinit_completion(&pt_exited);
-	pt_watch = pt_pns(f, 1);
-	mutex_lock(&perns_mutex);
-	put_uts_ns(f->ns[1]);
-	f->ns[1] = NULL;
-	left = wait_for_completion_timeout(&pt_exited, HZ / 10);
-	mutex_unlock(&perns_mutex);
-	KUNIT_EXPECT_EQ(test, left, 0);
-	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&pt_exited, 30 * HZ), 0);
-
-	pt_watch = NULL;
-	unregister_perns_device(CLONE_NEWUTS, &d);
-	unregister_perns_subsys(CLONE_NEWUTS, &s);
-	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
-}
-
-/* Holds the exit work in the release of the context marked 1. */
 static DECLARE_COMPLETION(pt_held);
 static DECLARE_COMPLETION(pt_go);
 
+static void pt_exit_watch(struct perns_ns *pns)
+{
+	if (pns == READ_ONCE(pt_watch))
+		complete(&pt_exited);
+}
+
+/* Holds the exit work in the release of the context marked 1. */
 static void pt_ctx_exit_hold(struct perns_context *ctx)
 {
 	if (*(int *)perns_context_priv(ctx) == 1) {
@@ -744,45 +708,105 @@ static void pt_ctx_exit_hold(struct perns_context *ctx)
 	pt.ctx_exits++;
 }
 
+static struct perns_operations pt_watch_subsys = { .exit = pt_exit_watch };
+static struct perns_operations pt_priv_dev = {
+	.name = "pt", .flags = PERNS_CTX_PRIVATE,
+	.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+	.ctx_exit = pt_ctx_exit,
+};
+
+static struct perns_operations pt_hold_dev = {
+	.name = "pt", .flags = PERNS_CTX_PRIVATE,
+	.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+	.ctx_exit = pt_ctx_exit_hold,
+};
+
+static void pt_parked_cleanup(void)
+{
+	complete_all(&pt_go);
+	WRITE_ONCE(pt_watch, NULL);
+	if (perns_ops_registered(&pt_priv_dev))
+		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
+	if (perns_ops_registered(&pt_hold_dev))
+		unregister_perns_device(CLONE_NEWUTS, &pt_hold_dev);
+	if (perns_ops_registered(&pt_watch_subsys))
+		unregister_perns_subsys(CLONE_NEWUTS, &pt_watch_subsys);
+}
+
+/*
+ * A dead namespace that owns no context is torn down without perns_mutex;
+ * one that owns a context waits for it, with its table and context intact.
+ */
+static void perns_test_exit_unlocked(struct kunit *test)
+{
+	struct pt_fixture *f = test->priv;
+	struct perns_ns *pns;
+	unsigned long left;
+	bool intact;
+
+	reinit_completion(&pt_exited);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS,
+						    &pt_watch_subsys), 0);
+
+	WRITE_ONCE(pt_watch, pt_pns(f, 0));
+	mutex_lock(&perns_mutex);
+	put_uts_ns(f->ns[0]);
+	f->ns[0] = NULL;
+	left = wait_for_completion_timeout(&pt_exited, 30 * HZ);
+	mutex_unlock(&perns_mutex);
+	KUNIT_EXPECT_GT(test, left, 0);
+
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
+	pns = pt_pns(f, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&pns->nr_owned), 1);
+	reinit_completion(&pt_exited);
+	WRITE_ONCE(pt_watch, pns);
+	mutex_lock(&perns_mutex);
+	put_uts_ns(f->ns[1]);
+	f->ns[1] = NULL;
+	left = wait_for_completion_timeout(&pt_exited, HZ / 10);
+	/* Its exit cannot have got past the mutex: @pns is still there. */
+	intact = rcu_access_pointer(pns->table) && !list_empty(&pns->owned) &&
+		 atomic_read(&pns->nr_owned) == 1;
+	mutex_unlock(&perns_mutex);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	KUNIT_EXPECT_TRUE(test, intact);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&pt_exited, 30 * HZ), 0);
+
+	pt_parked_cleanup();
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
 /* A device that registers gives no context to a dying namespace. */
 static void perns_test_dying_no_context(struct kunit *test)
 {
-	struct perns_operations hold = {
-		.name = "pt", .flags = PERNS_CTX_PRIVATE,
-		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
-		.ctx_exit = pt_ctx_exit_hold,
-	};
-	struct perns_operations d = {
-		.name = "pt", .flags = PERNS_CTX_PRIVATE,
-		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
-		.ctx_exit = pt_ctx_exit,
-	};
 	struct pt_fixture *f = test->priv;
 	struct perns_ns *dying = pt_pns(f, 1);
 	struct perns_context *ctx;
 
 	reinit_completion(&pt_held);
 	reinit_completion(&pt_go);
-	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &hold), 0);
-	*(int *)perns_context_priv(pt_ctx(&hold, f->ns[0])) = 1;
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_hold_dev), 0);
+	*(int *)perns_context_priv(pt_ctx(&pt_hold_dev, f->ns[0])) = 1;
 	put_uts_ns(f->ns[0]);
 	f->ns[0] = NULL;
-	/* The exit work is busy with ns[0]: ns[1] is dead but still listed. */
+	/* The exit work is parked in ns[0]'s: ns[1] is dead, still listed. */
 	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&pt_held, 30 * HZ), 0);
 	put_uts_ns(f->ns[1]);
 	f->ns[1] = NULL;
 
-	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d), 0);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
 	rcu_read_lock();
-	ctx = perns_lookup(&d, dying);
+	ctx = perns_lookup(&pt_priv_dev, dying);
 	rcu_read_unlock();
-	KUNIT_EXPECT_PTR_EQ(test, ctx, d.base);
-	KUNIT_EXPECT_NE(test, atomic_read(&pt_pns(f, 2)->nr_owned), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx, pt_priv_dev.base);
+	/* A living one did get a context of its own. */
+	KUNIT_EXPECT_PTR_NE(test, pt_ctx(&pt_priv_dev, f->ns[2]),
+			    pt_priv_dev.base);
 
 	complete(&pt_go);
 	flush_workqueue(perns_wq);
-	unregister_perns_device(CLONE_NEWUTS, &d);
-	unregister_perns_device(CLONE_NEWUTS, &hold);
+	pt_parked_cleanup();
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
 }
 
