@@ -23,6 +23,18 @@ else
 	echo "  skipped: needs crun on the host (harness/deps) and /ksft/perns_tools"
 fi
 echo
+# vinput: a uinput keyboard, the host's seat and two containers with
+# private seats; A in front, S held, the switch to B. Never fails the
+# demonstration.
+echo "== vinput: one foreground seat per input device (drivers/staging/vinput/)"
+if modprobe vinput 2>/dev/null && [ -x /ksft/vinput/vinput_test ]; then
+	/ksft/vinput/vinput_test -t switch_with_key_held \
+		-t events_reach_only_the_foreground -t latency_vs_evdev 2>&1 |
+		grep -v '^TAP\|^1\.\.\|^# Totals\|RUN\|OK  ' | sed 's/^# \{0,1\}/  /' || true
+else
+	echo "  skipped: no vinput module or /ksft/vinput"
+fi
+echo
 # make demo builds build/obj-demo; the check build has the program too.
 for o in build/obj-demo build/obj-check; do
 	[ -x "$o/demo/valarm-demo" ] && exec "$o/demo/valarm-demo"

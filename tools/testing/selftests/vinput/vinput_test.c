@@ -162,16 +162,22 @@ TEST_F(seats, switch_with_key_held)
 	EXPECT_TRUE(key_held(self->fa, KEY_S));
 	/* The host's seat, in the background, saw nothing of it */
 	EXPECT_FALSE(key_held(self->host, KEY_S));
+	TH_LOG("A in front reads S pressed; EVIOCGKEY: A %d, host %d",
+	       key_held(self->fa, KEY_S), key_held(self->host, KEY_S));
 
 	ASSERT_EQ(0, ioctl(self->fb, VINPUT_SET_FOREGROUND));
 	/* A: the release of what it saw held */
 	n = drain(self->fa, ev, 8);
 	EXPECT_TRUE(is_key_packet(ev, n, KEY_S, 0));
 	EXPECT_FALSE(key_held(self->fa, KEY_S));
+	TH_LOG("switch to B, S held: A reads %d event(s), S=%d then SYN_REPORT",
+	       n, n ? ev[0].value : -1);
 	/* B: SYN_DROPPED, then the state: S is held */
 	n = drain(self->fb, ev, 8);
 	EXPECT_TRUE(is_dropped(ev, n));
 	EXPECT_TRUE(key_held(self->fb, KEY_S));
+	TH_LOG("B reads %s, then EVIOCGKEY: S held %d",
+	       is_dropped(ev, n) ? "SYN_DROPPED" : "?", key_held(self->fb, KEY_S));
 
 	/* The physical release goes to B only */
 	ASSERT_EQ(0, key(&self->kbd, KEY_S, 0));
@@ -179,6 +185,7 @@ TEST_F(seats, switch_with_key_held)
 	EXPECT_TRUE(is_key_packet(ev, n, KEY_S, 0));
 	EXPECT_EQ(0, readable(self->fa, QUIET_MS));
 	EXPECT_FALSE(key_held(self->fb, KEY_S));
+	TH_LOG("S released: B reads it, A's poll times out");
 }
 
 TEST_F(seats, background_state_is_the_seats_own)

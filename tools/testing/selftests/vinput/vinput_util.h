@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -102,7 +104,7 @@ static inline int ucreate(struct udev *u, struct uinput_setup *setup)
 	return 0;
 }
 
-/* A keyboard with KEY_ESC to KEY_Z, without autorepeat. */
+/* A keyboard with KEY_ESC to KEY_KPDOT, without autorepeat. */
 static inline int ukeyboard(struct udev *u)
 {
 	struct uinput_setup setup = {
@@ -120,7 +122,7 @@ static inline int ukeyboard(struct udev *u)
 	ioctl(u->ufd, UI_SET_EVBIT, EV_KEY);
 	ioctl(u->ufd, UI_SET_EVBIT, EV_LED);
 	ioctl(u->ufd, UI_SET_LEDBIT, LED_CAPSL);
-	for (k = KEY_ESC; k <= KEY_Z; k++)
+	for (k = KEY_ESC; k <= KEY_KPDOT; k++)
 		ioctl(u->ufd, UI_SET_KEYBIT, k);
 	return ucreate(u, &setup);
 }
@@ -242,6 +244,9 @@ struct ct {
 	int nsfd;
 };
 
+/* The container's end of its socket. */
+#define CT_SOCK		100
+
 struct ct_req {
 	int flags;
 	char path[64];
@@ -290,14 +295,24 @@ static inline int ct_start(struct ct *c)
 	if (c->pid < 0)
 		return -1;
 	if (!c->pid) {
-		close(sv[0]);
+		/*
+		 * Only the container's end: a copy of another container's
+		 * socket would keep that one from seeing its end closed.
+		 */
+		if (dup2(sv[1], CT_SOCK) != CT_SOCK ||
+		    syscall(__NR_close_range, 3, CT_SOCK - 1, 0) ||
+		    syscall(__NR_close_range, CT_SOCK + 1, ~0U, 0))
+			_exit(1);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (unshare(CLONE_NEWPID))
 			_exit(1);
 		gc = fork();
 		if (gc < 0)
 			_exit(1);
-		if (!gc)
-			ct_serve(sv[1]);
+		if (!gc) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			ct_serve(CT_SOCK);
+		}
 		waitpid(gc, &st, 0);
 		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
 	}
