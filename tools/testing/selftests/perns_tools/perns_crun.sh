@@ -22,10 +22,14 @@ CRUN=$(command -v crun) || skip_all "no crun (Debian package crun)"
 [ -x /usr/bin/python3 ] || skip_all "no /usr/bin/python3"
 [ -e /dev/valarm ] || modprobe valarm >/dev/null 2>&1
 [ -e /dev/valarm ] || skip_all "no /dev/valarm (CONFIG_VALARM)"
-BUSYBOX=$(command -v busybox) || skip_all "no busybox for the rootfs"
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || BUSYBOX=/usr/bin/busybox
+[ -x "$BUSYBOX" ] || skip_all "no static busybox for the rootfs"
 
 echo "TAP version 13"
 W=$(mktemp -d /tmp/perns-crun.XXXXXX)
+# the containers' root (uid 100000 on the host) walks down to its rootfs
+chmod 755 "$W"
 RUN="$W/run"
 crun() { "$CRUN" --root "$RUN" --cgroup-manager=disabled "$@"; }
 # shellcheck disable=SC2317  # called by the EXIT trap

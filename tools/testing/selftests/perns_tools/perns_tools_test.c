@@ -710,7 +710,8 @@ static int validate(const char *json, char *msg, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-TEST_F(kid, lsdevns_json)
+/* python3 from the host's /usr starts slowly under TCG */
+TEST_F_TIMEOUT(kid, lsdevns_json, 300)
 {
 	unsigned long long kns = ns_ino(self->k.pid, "user");
 	struct json *root, *arr, *r;
