@@ -435,17 +435,35 @@ static void clone_all(const char *cname, long cnt)
 	free(v);
 }
 
-/* ns per setns() into another namespace of type @t and back, 10th pct. */
+/*
+ * ns per setns() into another namespace of type @t and back, 10th pct. A
+ * pid namespace can be opened only once it has an init: it gets one, which
+ * waits for the end of the measure.
+ */
 static double setns_cost(const struct nstype *t, int home, int samples)
 {
 	double *v = xcalloc(samples), r;
-	int fd, i, j;
+	int fd, i, j, p[2], status;
+	pid_t pid = 0;
+	char c;
 
+	if (pipe(p))
+		die("pipe");
 	if (unshare(t->flag))
 		die_ns("unshare", t);
+	if (t->flag == CLONE_NEWPID) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			close(p[1]);
+			_exit(read(p[0], &c, 1) != 0);
+		}
+	}
 	fd = open_self_ns(t);
 	if (setns(home, t->flag))
 		die_ns("setns", t);
+	close(p[0]);
 	for (i = 0; i < samples; i++) {
 		double t0 = now_ns();
 
@@ -453,6 +471,11 @@ static double setns_cost(const struct nstype *t, int home, int samples)
 			if (setns(fd, t->flag) || setns(home, t->flag))
 				die_ns("setns", t);
 		v[i] = (now_ns() - t0) / 20;
+	}
+	close(p[1]);
+	if (pid && (waitpid(pid, &status, 0) != pid || status)) {
+		errno = ECHILD;
+		die("init of a pid namespace");
 	}
 	close(fd);
 	r = percentile(v, samples, 10);
