@@ -11,9 +11,10 @@
  *
  * The caller needs CAP_SYS_ADMIN in the user namespace owning the target
  * namespace (the parent, for a user namespace, so that a container cannot
- * choose its own contexts), and for a migration also over the namespace
- * owning the source context, which loses it and goes back to the initial
- * namespace's context. The initial namespaces' contexts are fixed: they
+ * choose its own contexts). A migration takes the source context from the
+ * namespace owning it, which goes back to the initial namespace's context:
+ * unless that is the target itself, it needs CAP_SYS_ADMIN in the initial
+ * user namespace. The initial namespaces' contexts are fixed: they
  * cannot be a target, and their contexts cannot be migrated.
  *
  * A change is prepared (copies of the tables, the new context, the driver's
@@ -78,20 +79,20 @@ struct perns_change {
 	struct perns_context *new;	/* what @pns will use */
 	struct perns_table *t;		/* @pns' new table */
 	struct perns_table *from_t;	/* @from's new table */
-	struct ns_common *from_ns;	/* @from's namespace, put at the end */
 };
 
 /*
- * CAP_SYS_ADMIN over @c->from's namespace, or globally if it is gone. The
- * reference is dropped after perns_mutex: a last put of a mount namespace
- * takes namespace_sem.
+ * The namespace that loses the context goes back to the initial
+ * namespace's context. Only the host's administrator may send a namespace
+ * there: with CAP_SYS_ADMIN over its own namespaces only, a container's
+ * root could otherwise leave the private context it was given for the
+ * host's, by migrating that context into a namespace of its own.
  */
 static int perns_migrate_allowed(struct perns_change *c)
 {
-	c->from_ns = perns_ns_get_ns(c->from);
-	if (!c->from_ns)
-		return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
-	return perns_ns_capable(c->from_ns, CAP_SYS_ADMIN) ? 0 : -EPERM;
+	if (c->from == c->pns)
+		return 0;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 /*
@@ -196,8 +197,6 @@ static void perns_change_commit(struct perns_change *c)
 
 static void perns_change_cleanup(struct perns_change *c)
 {
-	if (c->from_ns)
-		perns_put_ns(c->from_ns);
 	if (c->new)
 		perns_context_put(c->new);
 	perns_table_put(c->from_t);
@@ -212,8 +211,8 @@ static void perns_change_cleanup(struct perns_change *c)
  *
  * The caller checked @mode, that the device has the op @mode needs, and
  * its privileges over @target, so that a caller without them learns
- * nothing more; for %SETDEVNS_MIGRATE this checks the privileges over the
- * namespace owning @src, which only perns_mutex keeps stable, before
+ * nothing more; for %SETDEVNS_MIGRATE this checks the privileges needed to
+ * take @src from its owner, which only perns_mutex keeps stable, before
  * anything else about @src.
  *
  * Context: process context; takes perns_mutex.

@@ -1094,12 +1094,14 @@ TEST_F(errors, unprivileged)
  * A container's root, with every capability in its own user namespace,
  * cannot choose the contexts of that user namespace, nor take a context
  * from the host: both need CAP_SYS_ADMIN in the host's user namespace.
- * It can choose the contexts of the namespaces its user namespace owns.
+ * It can choose the contexts of the namespaces its user namespace owns,
+ * but not migrate one of their contexts away, which would send the
+ * namespace losing it back to the host's context.
  */
 TEST_F(errors, container_root)
 {
-	struct ns_devctx info, host_before, host_after;
-	int user_fd, userns, utsns, uts_fd;
+	struct ns_devctx info, host_before, host_after, mine;
+	int user_fd, userns, utsns, utsns2, uts_fd, private_fd;
 	unsigned int mode;
 
 	ASSERT_EQ(devctx(self->self_uts, self->uts_rdev, &host_before), 0);
@@ -1130,6 +1132,21 @@ TEST_F(errors, container_root)
 	/* ...but it cannot take the host's context away from the host. */
 	EXPECT_ERRNO(sys_setdevns(self->uts_fd, utsns, CLONE_NEWUTS,
 				  SETDEVNS_MIGRATE), EPERM);
+	/* ...nor its own private context from its namespace to another. */
+	private_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
+	ASSERT_GE(private_fd, 0);
+	ASSERT_EQ(devctx(utsns, fd_rdev(private_fd), &mine), 0);
+	ASSERT_EQ(mine.flags & NS_DEVCTX_PRIVATE, NS_DEVCTX_PRIVATE);
+	ASSERT_EQ(unshare(CLONE_NEWUTS), 0);
+	utsns2 = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(utsns2, 0);
+	EXPECT_ERRNO(sys_setdevns(private_fd, utsns2, CLONE_NEWUTS,
+				  SETDEVNS_MIGRATE), EPERM);
+	ASSERT_EQ(devctx(utsns, fd_rdev(private_fd), &info), 0);
+	EXPECT_EQ(info.ctx_id, mine.ctx_id);
+	EXPECT_EQ(info.flags & NS_DEVCTX_PRIVATE, NS_DEVCTX_PRIVATE);
+	close(utsns2);
+	close(private_fd);
 	/* ...nor change the host's namespaces. */
 	EXPECT_ERRNO(sys_setdevns(uts_fd, self->self_uts, 0,
 				  SETDEVNS_SHARE), EPERM);
