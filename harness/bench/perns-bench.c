@@ -1023,6 +1023,32 @@ static void bench_unshare_chain(void)
 	printf("@info chain iterations %d\n", n.chain);
 }
 
+#define CLOCKSOURCE "/sys/devices/system/clocksource/clocksource0/current_clocksource"
+
+/*
+ * The kernel moves from tsc-early to tsc about a second after boot: wait
+ * for it (at most 10 s), so that both kernels measure with the same clock.
+ */
+static void wait_clocksource(void)
+{
+	char buf[32];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(CLOCKSOURCE, "r");
+
+		if (!f || !fgets(buf, sizeof(buf), f)) {
+			if (f)
+				fclose(f);
+			return;
+		}
+		fclose(f);
+		if (strcmp(buf, "tsc-early\n"))
+			return;
+		usleep(100000);
+	}
+}
+
 static void info_file(const char *key, const char *path)
 {
 	char buf[128] = "";
@@ -1076,8 +1102,8 @@ int main(int argc, char **argv)
 	have_perns = !access("/proc/perns/devices", R_OK);
 	info_file("kernel", "/proc/sys/kernel/osrelease");
 	info_file("version", "/proc/version");
-	info_file("clocksource",
-		  "/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	wait_clocksource();
+	info_file("clocksource", CLOCKSOURCE);
 	printf("@info cpus %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
 	printf("@info perns %s\n", have_perns ? "yes" : "no");
 	printf("@info quick %s\n", n.rounds == 2 ? "yes" : "no");
