@@ -267,7 +267,7 @@ static void test_perns_del_dummies(void)
 		d = &test_perns_dummies[--test_perns_nr_dummies];
 		unregister_perns_device(d->nstype, &d->ops);
 	}
-	kfree(test_perns_dummies);
+	kvfree(test_perns_dummies);
 	test_perns_dummies = NULL;
 }
 
@@ -279,8 +279,8 @@ static int test_perns_add_dummies(void)
 
 	if (!nr_dummy)
 		return 0;
-	test_perns_dummies = kcalloc(array_size(nr_dummy, PERNS_NR_TYPES),
-				     sizeof(*test_perns_dummies), GFP_KERNEL);
+	test_perns_dummies = kvcalloc(array_size(nr_dummy, PERNS_NR_TYPES),
+				      sizeof(*test_perns_dummies), GFP_KERNEL);
 	if (!test_perns_dummies)
 		return -ENOMEM;
 	/* The first PERNS_NR_TYPES devices give one of each type. */
