@@ -368,25 +368,6 @@ struct json *json_get(const struct json *obj, const char *key)
 	return NULL;
 }
 
-/* The length of the valid UTF-8 sequence at @p, or 0. */
-static size_t utf8_len(const unsigned char *p)
-{
-	size_t n, i;
-
-	if (*p >= 0xc2 && *p <= 0xdf)
-		n = 2;
-	else if (*p >= 0xe0 && *p <= 0xef)
-		n = 3;
-	else if (*p >= 0xf0 && *p <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 void json_print_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -413,8 +394,12 @@ void json_print_string(FILE *f, const char *s)
 			} else if (*p < 0x80) {
 				fputc(*p, f);
 			} else {
-				/* a command line need not be UTF-8 */
-				n = utf8_len(p);
+				/*
+				 * A command line need not be UTF-8: a byte
+				 * that does not start a valid sequence (Table
+				 * 3-7) becomes U+FFFD.
+				 */
+				n = perns_utf8_len(p);
 				if (n) {
 					fwrite(p, 1, n, f);
 					p += n - 1;

@@ -92,15 +92,17 @@ static noreturn void usage(FILE *out)
 	exit(out == stderr ? EXIT_FAILURE : EXIT_SUCCESS);
 }
 
+/* "lsdevns: MESSAGE", its control characters escaped as \xHH */
 static noreturn void fail(bool with_errno, const char *fmt, ...)
 {
+	char msg[1024], esc[1024];
 	int e = errno;
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "%s: %s", prog, perns_escape(msg, esc, sizeof(esc)));
 	if (with_errno)
 		fprintf(stderr, ": %s", strerror(e));
 	fputc('\n', stderr);
@@ -205,7 +207,7 @@ static char *read_command(int pid)
 static int parse_columns(const char *list, int *cols, int ncols)
 {
 	char *copy, *tok, *save = NULL;
-	int i;
+	int i, j;
 
 	if (*list == '+')
 		list++;
@@ -221,9 +223,12 @@ static int parse_columns(const char *list, int *cols, int ncols)
 				break;
 		if (i == NR_COLS)
 			fail(false, "unknown column: %s", tok);
-		if (ncols == 2 * NR_COLS)
-			fail(false, "too many columns");
-		cols[ncols++] = i;
+		/* a column given twice is shown once: JSON keys are unique */
+		for (j = 0; j < ncols; j++)
+			if (cols[j] == i)
+				break;
+		if (j == ncols)
+			cols[ncols++] = i;
 	}
 	free(copy);
 	if (!ncols)
@@ -231,7 +236,9 @@ static int parse_columns(const char *list, int *cols, int ncols)
 	return ncols;
 }
 
-static void field(const struct row *r, int col, char *buf, size_t len)
+/* The text of column @col of @r; for the table (@raw false), escaped. */
+static void field(const struct row *r, int col, char *buf, size_t len,
+		  bool raw)
 {
 	switch (col) {
 	case COL_NS:
@@ -244,7 +251,10 @@ static void field(const struct row *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%u:%u", r->dev->major, r->dev->minor);
 		break;
 	case COL_NAME:
-		snprintf(buf, len, "%s", r->dev->name);
+		if (raw)
+			snprintf(buf, len, "%s", r->dev->name);
+		else
+			perns_escape(r->dev->name, buf, len);
 		break;
 	case COL_CTX:
 		snprintf(buf, len, "%llu", r->ctx);
@@ -265,7 +275,11 @@ static void field(const struct row *r, int col, char *buf, size_t len)
 		snprintf(buf, len, "%d", r->pid);
 		break;
 	case COL_COMMAND:
-		snprintf(buf, len, "%s", r->command);
+		/* a command line can hold any byte but NUL */
+		if (raw)
+			snprintf(buf, len, "%s", r->command);
+		else
+			perns_escape(r->command, buf, len);
 		break;
 	}
 }
@@ -290,7 +304,7 @@ static void print_json(const struct row *rows, int n, const int *cols,
 				printf("null");
 				continue;
 			}
-			field(&rows[i], cols[c], buf, sizeof(buf));
+			field(&rows[i], cols[c], buf, sizeof(buf), true);
 			if (columns[cols[c]].number)
 				fputs(buf, stdout);
 			else
@@ -304,13 +318,13 @@ static void print_json(const struct row *rows, int n, const int *cols,
 static void print_table(const struct row *rows, int n, const int *cols,
 			int ncols, bool headings)
 {
-	int width[2 * NR_COLS], i, c, w;
-	char buf[4096];
+	int width[NR_COLS], i, c, w;
+	static char buf[4 * 4096];
 
 	for (c = 0; c < ncols; c++) {
 		width[c] = headings ? strlen(columns[cols[c]].name) : 0;
 		for (i = 0; i < n; i++) {
-			field(&rows[i], cols[c], buf, sizeof(buf));
+			field(&rows[i], cols[c], buf, sizeof(buf), false);
 			w = strlen(buf);
 			if (w > width[c])
 				width[c] = w;
@@ -324,7 +338,7 @@ static void print_table(const struct row *rows, int n, const int *cols,
 			if (i < 0)
 				s = columns[cols[c]].name;
 			else
-				field(&rows[i], cols[c], buf, sizeof(buf));
+				field(&rows[i], cols[c], buf, sizeof(buf), false);
 			if (c)
 				putchar(' ');
 			if (columns[cols[c]].number)
@@ -351,7 +365,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int cols[2 * NR_COLS], ncols = NR_COLS, c, i, j, k, ndevs, nrows = 0;
+	int cols[NR_COLS], ncols = NR_COLS, c, i, j, k, m, ndevs, nrows = 0;
 	bool json = false, headings = true, types[PERNS_NR_TYPES];
 	const struct perns_dev *want_dev = NULL;
 	const struct perns_nstype *want_type = NULL;
@@ -474,19 +488,35 @@ int main(int argc, char **argv)
 		}
 		if (!selected || !pid)
 			continue;
+		/*
+		 * The namespace through the lowest PID still in it: a process
+		 * that exited, or whose PID was reused, is skipped.
+		 */
+		for (pid = 0, m = i; m < j && fd < 0; m++) {
+			struct stat st;
+
+			if (nsents[m].pid < 0)
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s",
+				 nsents[m].pid, type->name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (fstat(fd, &st) || st.st_ino != nsents[i].ino) {
+				close(fd);
+				fd = -1;
+				continue;
+			}
+			pid = nsents[m].pid;
+		}
+		if (fd < 0)
+			continue;	/* every process left it */
 		for (k = 0; k < ndevs; k++) {
 			struct ns_devctx info;
 			struct row *r;
 
 			if (devs[k].type != type || (want_dev && want_dev != &devs[k]))
 				continue;
-			if (fd < 0) {
-				snprintf(path, sizeof(path), "/proc/%d/ns/%s",
-					 pid, type->name);
-				fd = open(path, O_RDONLY | O_CLOEXEC);
-				if (fd < 0)
-					break;	/* the process is gone */
-			}
 			/* ENODEV: the device went away since the list was read */
 			if (perns_get_devctx(fd, devs[k].major, devs[k].minor, &info))
 				continue;
@@ -503,8 +533,7 @@ int main(int argc, char **argv)
 			if (!r->command)
 				fail(true, "cannot allocate memory");
 		}
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 	}
 
 	if (json)

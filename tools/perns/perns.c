@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -156,30 +158,58 @@ static int recv_file(int sock, int *err, int *step)
 	ssize_t n;
 	int fd;
 
-	n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
 	cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (cmsg && cmsg->cmsg_type == SCM_RIGHTS) {
+	if (cmsg && cmsg->cmsg_level == SOL_SOCKET &&
+	    cmsg->cmsg_type == SCM_RIGHTS &&
+	    cmsg->cmsg_len == CMSG_LEN(sizeof(int))) {
 		memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 		return fd;
 	}
-	*err = n == sizeof(data) ? data[0] : EIO;
-	*step = n == sizeof(data) ? data[1] : 2;
+	if (n == sizeof(data)) {
+		*err = data[0];
+		*step = data[1];
+	} else {
+		/* EOF: the child died without a word */
+		*err = ECHILD;
+		*step = 3;
+	}
 	return -1;
 }
 
+/* In the child: opens @path; -1 with errno if it is not the device @rdev. */
+static int open_checked(const char *path, int flags, dev_t rdev)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (rdev && (fstat(fd, &st) || !S_ISCHR(st.st_mode) || st.st_rdev != rdev)) {
+		close(fd);
+		errno = ENODEV;
+		return -1;
+	}
+	return fd;
+}
+
 int perns_open_in_ns(pid_t pid, const struct perns_nstype *type,
-		     const char *path, int flags, int *step)
+		     const char *path, int flags, dev_t rdev, int *step)
 {
 	int sk[2], ns_fd, fd, err = 0, status;
 	char nspath[64];
-	pid_t child;
+	pid_t child, w;
 
 	*step = 0;
 	snprintf(nspath, sizeof(nspath), "/proc/%d/ns/%s", (int)pid, type->name);
 	ns_fd = open(nspath, O_RDONLY | O_CLOEXEC);
 	if (ns_fd < 0)
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sk)) {
+	/* SEQPACKET: EOF, not a hang, if the child dies before it answers */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk)) {
 		err = errno;
 		close(ns_fd);
 		errno = err;
@@ -199,9 +229,14 @@ int perns_open_in_ns(pid_t pid, const struct perns_nstype *type,
 
 		close(sk[0]);
 		res[1] = 1;
-		if (!setns(ns_fd, type->flag)) {
+		/*
+		 * Not dumpable before joining a namespace whose owner could
+		 * otherwise ptrace us or read /proc/self/fd while we still
+		 * hold the caller's credentials and files.
+		 */
+		if (!prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) && !setns(ns_fd, type->flag)) {
 			res[1] = 2;
-			fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+			fd = open_checked(path, flags, rdev);
 			if (fd >= 0)
 				_exit(send_file(sk[1], fd) ? 1 : 0);
 		}
@@ -212,9 +247,75 @@ int perns_open_in_ns(pid_t pid, const struct perns_nstype *type,
 	close(sk[1]);
 	fd = recv_file(sk[0], &err, step);
 	close(sk[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
+	do
+		w = waitpid(child, &status, 0);
+	while (w < 0 && errno == EINTR);
+	if (fd >= 0 && (w != child || !WIFEXITED(status) || WEXITSTATUS(status))) {
+		close(fd);
+		fd = -1;
+		err = ECHILD;
+		*step = 3;
+	}
 	if (fd < 0)
 		errno = err;
 	return fd;
+}
+
+/* The length of the valid UTF-8 sequence at @p (Unicode Table 3-7), or 0. */
+size_t perns_utf8_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (*p >= 0xc2 && *p <= 0xdf) {
+		n = 2;
+	} else if (*p >= 0xe0 && *p <= 0xef) {
+		n = 3;
+		if (*p == 0xe0)
+			lo = 0xa0;	/* no overlongs */
+		else if (*p == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (*p >= 0xf0 && *p <= 0xf4) {
+		n = 4;
+		if (*p == 0xf0)
+			lo = 0x90;	/* no overlongs */
+		else if (*p == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+char *perns_escape(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n, i;
+
+	if (!len)
+		return buf;
+	for (; *p; p++) {
+		n = *p < 0x80 ? 1 : perns_utf8_len(p);
+		/* C0, DEL, backslash, C1 controls (U+0080-U+009F), invalid bytes */
+		if (*p < 0x20 || *p == 0x7f || *p == '\\' || !n ||
+		    (*p == 0xc2 && p[1] < 0xa0)) {
+			if (o + 4 >= len)
+				break;
+			snprintf(buf + o, len - o, "\\x%02x", *p);
+			o += 4;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		for (i = 0; i < n; i++)
+			buf[o++] = p[i];
+		p += n - 1;
+	}
+	buf[o] = 0;
+	return buf;
 }

@@ -45,6 +45,10 @@ struct ns_devctx {
 #define NS_DEVCTX_PRIVATE	0x1
 #define NS_GET_DEVCTX		_IOWR(NSIO, 0x40, struct ns_devctx)
 #endif
+#ifndef NS_DEVCTX_SIZE_VER1
+#define NS_DEVCTX_SIZE_VER0	24
+#define NS_DEVCTX_SIZE_VER1	32
+#endif
 
 #ifndef __NR_setdevns
 #if defined(__alpha__)
@@ -92,14 +96,27 @@ int perns_get_devctx(int ns_fd, unsigned int major, unsigned int minor,
 		     struct ns_devctx *info);
 
 /*
- * Opens @path with @flags from inside the @type namespace of process
- * @pid (a child process joins it with setns() and passes the file back).
- * Returns the file descriptor, or -1 with errno set to the error of
- * opening the namespace, joining it or opening @path; *@step says which
- * (0 the namespace, 1 setns(), 2 the open), for the message.
+ * Opens @path with @flags | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY from inside
+ * the @type namespace of process @pid: a child process, not dumpable,
+ * joins it with setns() and passes the file back. If @rdev is not 0, the
+ * file must be the character device @rdev (else ENODEV). Returns the file
+ * descriptor, or -1 with errno set to the error of opening the namespace,
+ * joining it or opening @path; *@step says which (0 the namespace, 1
+ * setns(), 2 the open), or 3 with ECHILD if the child died or failed
+ * without an answer.
  */
 int perns_open_in_ns(pid_t pid, const struct perns_nstype *type,
-		     const char *path, int flags, int *step);
+		     const char *path, int flags, dev_t rdev, int *step);
+
+/* The length of the valid UTF-8 sequence at @p (Unicode Table 3-7), or 0. */
+size_t perns_utf8_len(const unsigned char *p);
+
+/*
+ * Copies @s into @buf of @len bytes for a terminal or a log: control
+ * characters (C0, DEL, C1), backslashes and bytes that are not valid UTF-8
+ * become \xHH. Truncates at a whole character. Returns @buf.
+ */
+char *perns_escape(const char *s, char *buf, size_t len);
 
 /* Parses a non-negative decimal integer that fits an int; -1 if invalid. */
 int perns_parse_int(const char *s);

@@ -217,7 +217,9 @@ int main(int argc, char **argv)
 	}
 
 	if (device && source) {
-		dev_fd = perns_open_in_ns(source, type, device, O_RDWR, &step);
+		dev_fd = perns_open_in_ns(source, type, device, O_RDWR,
+					  S_ISCHR(st.st_mode) ? st.st_rdev : 0,
+					  &step);
 		if (dev_fd < 0) {
 			if (step == 0)
 				die("cannot open /proc/%d/ns/%s", source, type->name);
