@@ -207,7 +207,7 @@ static char *read_command(int pid)
 static int parse_columns(const char *list, int *cols, int ncols)
 {
 	char *copy, *tok, *save = NULL;
-	int i, j;
+	int i;
 
 	if (*list == '+')
 		list++;
@@ -223,12 +223,9 @@ static int parse_columns(const char *list, int *cols, int ncols)
 				break;
 		if (i == NR_COLS)
 			fail(false, "unknown column: %s", tok);
-		/* a column given twice is shown once: JSON keys are unique */
-		for (j = 0; j < ncols; j++)
-			if (cols[j] == i)
-				break;
-		if (j == ncols)
-			cols[ncols++] = i;
+		if (ncols == 2 * NR_COLS)
+			fail(false, "too many columns");
+		cols[ncols++] = i;
 	}
 	free(copy);
 	if (!ncols)
@@ -287,16 +284,22 @@ static void field(const struct row *r, int col, char *buf, size_t len,
 static void print_json(const struct row *rows, int n, const int *cols,
 		       int ncols)
 {
+	bool seen[NR_COLS];
 	char buf[4096];
 	int i, c;
 
 	printf("{\n   \"devcontexts\": [");
 	for (i = 0; i < n; i++) {
 		printf("%s\n      {", i ? "," : "");
+		memset(seen, 0, sizeof(seen));
 		for (c = 0; c < ncols; c++) {
 			const char *name = columns[cols[c]].name;
 
+			/* a column given twice is one key: keys are unique */
+			if (seen[cols[c]])
+				continue;
 			printf("%s\"", c ? ", " : "");
+			seen[cols[c]] = true;
 			for (; *name; name++)
 				putchar(tolower((unsigned char)*name));
 			printf("\": ");
@@ -318,7 +321,7 @@ static void print_json(const struct row *rows, int n, const int *cols,
 static void print_table(const struct row *rows, int n, const int *cols,
 			int ncols, bool headings)
 {
-	int width[NR_COLS], i, c, w;
+	int width[2 * NR_COLS], i, c, w;
 	static char buf[4 * 4096];
 
 	for (c = 0; c < ncols; c++) {
@@ -365,7 +368,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int cols[NR_COLS], ncols = NR_COLS, c, i, j, k, m, ndevs, nrows = 0;
+	int cols[2 * NR_COLS], ncols = NR_COLS, c, i, j, k, m, ndevs, nrows = 0;
 	bool json = false, headings = true, types[PERNS_NR_TYPES];
 	const struct perns_dev *want_dev = NULL;
 	const struct perns_nstype *want_type = NULL;

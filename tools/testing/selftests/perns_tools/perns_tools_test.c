@@ -1292,7 +1292,7 @@ TEST_F(kid, hook_malformed)
 			"/dev/null is not a perns device: No such device",
 		},
 		{
-			"\"perns.devctx\": \"/dev/valarm:unshare\x1b[2J\"",
+			"\"perns.devctx\": \"/dev/valarm:unshare\\u001b[2J\"",
 			"annotation perns.devctx: entry 1 '/dev/valarm:unshare\\x1b[2J': unknown mode 'unshare\\x1b[2J' (share, unshare or migrate)",
 		},
 		{
