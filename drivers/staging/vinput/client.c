@@ -17,6 +17,7 @@
  * need no lock, since a client lives as long as its file.
  */
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/input.h>
 #include <linux/poll.h>
@@ -24,6 +25,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "../../input/input-compat.h"
 #include "vinput.h"
@@ -174,27 +176,36 @@ static void vinput_put_syn(struct vinput_client *client, unsigned int code,
 	}
 }
 
+/* Queues SYN_DROPPED, and SYN_REPORT if @report. Under the buffer_lock. */
+static void __vinput_queue_syn_dropped(struct vinput_client *client,
+				       bool report, const ktime_t *ts)
+{
+	struct timespec64 t = ktime_to_timespec64(ts[client->clk_type]);
+
+	lockdep_assert_held(&client->buffer_lock);
+	vinput_put_syn(client, SYN_DROPPED, &t);
+	if (report) {
+		vinput_put_syn(client, SYN_REPORT, &t);
+		client->packet_head = client->head;
+	}
+}
+
 /**
  * vinput_queue_syn_dropped() - tell a client that it missed events
  * @client: the client
  * @report: also end the packet with SYN_REPORT and wake the client up, so
  *	that it may read SYN_DROPPED and resynchronise right away
+ * @ts: the event's time on every input clock, see vinput_now()
  *
  * Context: any; takes the client's buffer_lock.
  */
-void vinput_queue_syn_dropped(struct vinput_client *client, bool report)
+void vinput_queue_syn_dropped(struct vinput_client *client, bool report,
+			      const ktime_t *ts)
 {
-	struct input_dev *dev = client->seat->vdev->handle.dev;
-	ktime_t *ev_time = input_get_timestamp(dev);
-	struct timespec64 ts = ktime_to_timespec64(ev_time[client->clk_type]);
 	unsigned long flags;
 
 	spin_lock_irqsave(&client->buffer_lock, flags);
-	vinput_put_syn(client, SYN_DROPPED, &ts);
-	if (report) {
-		vinput_put_syn(client, SYN_REPORT, &ts);
-		client->packet_head = client->head;
-	}
+	__vinput_queue_syn_dropped(client, report, ts);
 	spin_unlock_irqrestore(&client->buffer_lock, flags);
 
 	if (report) {
@@ -203,6 +214,36 @@ void vinput_queue_syn_dropped(struct vinput_client *client, bool report)
 					   EPOLLIN | EPOLLOUT |
 					   EPOLLRDNORM | EPOLLWRNORM);
 	}
+}
+
+/**
+ * vinput_set_clock() - change the clock of a client's timestamps
+ * @client: the client
+ * @clk_type: the new clock
+ *
+ * What is queued was stamped on the old clock: it is dropped, and if
+ * there was anything, SYN_DROPPED is queued in the same hold of the
+ * buffer_lock, so that no event slips in between (as evdev does).
+ *
+ * Context: any; takes the client's buffer_lock.
+ */
+void vinput_set_clock(struct vinput_client *client,
+		      enum input_clock_type clk_type)
+{
+	ktime_t ts[INPUT_CLK_MAX];
+	unsigned long flags;
+
+	vinput_now(ts);
+	spin_lock_irqsave(&client->buffer_lock, flags);
+	if (client->clk_type != clk_type) {
+		client->clk_type = clk_type;
+		if (client->head != client->tail) {
+			client->packet_head = client->tail;
+			client->head = client->tail;
+			__vinput_queue_syn_dropped(client, false, ts);
+		}
+	}
+	spin_unlock_irqrestore(&client->buffer_lock, flags);
 }
 
 static void vinput_pass_event(struct vinput_client *client,
@@ -508,18 +549,44 @@ int vinput_release(struct inode *inode, struct file *file)
 }
 
 /**
+ * vinput_may_inject() - whether a file may inject into the input device
+ * @client: the file's client
+ * @file: the file
+ *
+ * Injected events (write(), EVIOCSREP) and force-feedback uploads reach
+ * the input device itself, so every handler: sysrq, the console, evdev's
+ * readers on the host. The initial seat keeps evdev's rule, the file's
+ * permissions. Any other seat needs a file opened with CAP_SYS_ADMIN in
+ * the initial user namespace: the opener's credentials, not the
+ * caller's, because write() must not depend on who writes (a setuid
+ * program may be handed the file as its output). And only the
+ * foreground seat may inject at all. The checks are made in that order.
+ *
+ * Context: process context; takes the input device's event_lock.
+ * Return: 0, -EPERM or -EBUSY.
+ */
+int vinput_may_inject(struct vinput_client *client, struct file *file)
+{
+	if (!perns_context_is_initial(perns_file_context(file)) &&
+	    !file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	return vinput_seat_is_fg(client->seat) ? 0 : -EBUSY;
+}
+
+/**
  * vinput_write() - inject events into the input device
  * @file: the file
  * @buf: struct input_event records
  * @count: bytes
  * @ppos: unused
  *
- * Only from the foreground seat: a background seat must not type into
- * the foreground one.
+ * See vinput_may_inject(): a container must not type into the host, nor
+ * a background seat into the foreground one.
  *
  * Context: process context.
  * Return: the bytes consumed, -EINVAL for less than one event, -ENODEV if
- * the device is gone or the file revoked, -EBUSY from a background seat,
+ * the device is gone or the file revoked, -EPERM from a seat other than
+ * the initial one without the privilege, -EBUSY from a background seat,
  * -EFAULT, or -EINTR.
  */
 ssize_t vinput_write(struct file *file, const char __user *buf,
@@ -543,10 +610,9 @@ ssize_t vinput_write(struct file *file, const char __user *buf,
 		ret = -ENODEV;
 		goto out;
 	}
-	if (!vinput_seat_is_fg(client->seat)) {
-		ret = -EBUSY;
+	ret = vinput_may_inject(client, file);
+	if (ret)
 		goto out;
-	}
 
 	while (ret + input_event_size() <= count) {
 		if (input_event_from_user(buf + ret, &event)) {
@@ -643,8 +709,10 @@ ssize_t vinput_read(struct file *file, char __user *buf, size_t count,
  * @wait: the poll table
  *
  * Context: process context.
- * Return: EPOLLIN when a packet is queued, EPOLLOUT while the device
- * exists, EPOLLHUP and EPOLLERR once it is gone or the file revoked.
+ * Return: EPOLLIN when a packet is queued, EPOLLOUT when a write would
+ * be accepted (see vinput_may_inject(): not from a background seat),
+ * EPOLLHUP and EPOLLERR once the device is gone or the file revoked. A
+ * seat that gains the foreground wakes its pollers up.
  */
 __poll_t vinput_poll(struct file *file, poll_table *wait)
 {
@@ -654,10 +722,12 @@ __poll_t vinput_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &client->wait, wait);
 
-	if (READ_ONCE(vdev->exist) && !client->revoked)
+	if (!READ_ONCE(vdev->exist) || client->revoked)
+		mask = EPOLLHUP | EPOLLERR;
+	else if (!vinput_may_inject(client, file))
 		mask = EPOLLOUT | EPOLLWRNORM;
 	else
-		mask = EPOLLHUP | EPOLLERR;
+		mask = 0;
 
 	if (client->packet_head != client->tail)
 		mask |= EPOLLIN | EPOLLRDNORM;

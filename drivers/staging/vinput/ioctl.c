@@ -6,15 +6,20 @@
  * EVIOCGKEYCODE, EVIOCGREP, ...) are the input device's, in every seat.
  * State (EVIOCGKEY, EVIOCGLED, EVIOCGSND, EVIOCGSW, EVIOCGABS' value,
  * EVIOCGMTSLOTS) is the live device's in the foreground seat and the
- * seat's background state elsewhere. EVIOCGRAB grabs the seat. What would
- * change the device for every seat is restricted: EVIOCSREP and EVIOCSFF
- * to the foreground seat (EBUSY elsewhere), EVIOCSKEYCODE,
- * EVIOCSKEYCODE_V2 and EVIOCSABS to the initial seat (EPERM elsewhere).
+ * seat's background state elsewhere. EVIOCGRAB grabs the seat, not the
+ * input device: the device's other handlers (evdev, the console) still
+ * get its events. What would change the device for every seat is
+ * restricted: EVIOCSREP and EVIOCSFF as write() (see vinput_may_inject():
+ * EPERM outside the initial seat for a file not opened by the host's
+ * administrator, then EBUSY in the background), EVIOCSKEYCODE,
+ * EVIOCSKEYCODE_V2 and EVIOCSABS to the initial seat and a caller with
+ * CAP_SYS_ADMIN in the initial user namespace (EPERM otherwise).
  *
  * Everything runs under the device's mutex, as in evdev; state is read
  * under the input device's event_lock and copied out after.
  */
 
+#include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/input/mt.h>
 #include <linux/nospec.h>
@@ -341,8 +346,12 @@ static int vinput_get_state(struct vinput_client *client, unsigned int type,
 	spin_unlock_irq(&client->buffer_lock);
 
 	ret = bits_to_user(mem, maxbit, maxlen, p, compat);
-	if (ret < 0)
-		vinput_queue_syn_dropped(client, false);
+	if (ret < 0) {
+		ktime_t ts[INPUT_CLK_MAX];
+
+		vinput_now(ts);
+		vinput_queue_syn_dropped(client, false, ts);
+	}
 
 	bitmap_free(mem);
 	return ret;
@@ -444,39 +453,19 @@ static int vinput_revoke(struct vinput_client *client, struct file *file)
 static int vinput_set_clk_type(struct vinput_client *client,
 			       unsigned int clkid)
 {
-	enum input_clock_type clk_type;
-	unsigned long flags;
-
 	switch (clkid) {
 	case CLOCK_REALTIME:
-		clk_type = INPUT_CLK_REAL;
-		break;
+		vinput_set_clock(client, INPUT_CLK_REAL);
+		return 0;
 	case CLOCK_MONOTONIC:
-		clk_type = INPUT_CLK_MONO;
-		break;
+		vinput_set_clock(client, INPUT_CLK_MONO);
+		return 0;
 	case CLOCK_BOOTTIME:
-		clk_type = INPUT_CLK_BOOT;
-		break;
+		vinput_set_clock(client, INPUT_CLK_BOOT);
+		return 0;
 	default:
 		return -EINVAL;
 	}
-
-	if (client->clk_type != clk_type) {
-		client->clk_type = clk_type;
-
-		/* Flush what is queued, and say so if anything was. */
-		spin_lock_irqsave(&client->buffer_lock, flags);
-		if (client->head != client->tail) {
-			client->packet_head = client->tail;
-			client->head = client->tail;
-			spin_unlock_irqrestore(&client->buffer_lock, flags);
-			vinput_queue_syn_dropped(client, false);
-			return 0;
-		}
-		spin_unlock_irqrestore(&client->buffer_lock, flags);
-	}
-
-	return 0;
 }
 
 static int vinput_set_mask(struct vinput_client *client, unsigned int type,
@@ -544,16 +533,17 @@ static int vinput_get_mask(struct vinput_client *client, unsigned int type,
 	return 0;
 }
 
-/* What only the foreground seat may do to the device. */
-static int vinput_need_fg(struct vinput_seat *seat)
-{
-	return vinput_seat_is_fg(seat) ? 0 : -EBUSY;
-}
-
-/* What only the initial seat may change: the device's configuration. */
+/*
+ * The device's configuration, which every seat and every other handler
+ * sees: from the initial seat only, and only by the host's administrator.
+ * The initial seat alone is no proof of that: every pid namespace that
+ * was not given a seat of its own uses it, containers included.
+ */
 static int vinput_need_initial(struct file *file)
 {
-	return perns_context_is_initial(perns_file_context(file)) ? 0 : -EPERM;
+	if (!perns_context_is_initial(perns_file_context(file)))
+		return -EPERM;
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
 
 static long vinput_do_ioctl(struct file *file, struct vinput_client *client,
@@ -593,7 +583,7 @@ static long vinput_do_ioctl(struct file *file, struct vinput_client *client,
 	case EVIOCSREP:
 		if (!test_bit(EV_REP, dev->evbit))
 			return -ENOSYS;
-		error = vinput_need_fg(seat);
+		error = vinput_may_inject(client, file);
 		if (error)
 			return error;
 		if (get_user(u, ip))
@@ -695,7 +685,7 @@ static long vinput_do_ioctl(struct file *file, struct vinput_client *client,
 		return str_to_user(dev->uniq, size, p);
 
 	case EVIOC_MASK_SIZE(EVIOCSFF):
-		error = vinput_need_fg(seat);
+		error = vinput_may_inject(client, file);
 		if (error)
 			return error;
 		if (input_ff_effect_from_user(p, size, &effect))

@@ -16,6 +16,9 @@
  * namespace's seat; MIGRATE moves a seat, clients and foreground status
  * with it, to another namespace. A file stays bound to the seat of its
  * opener's pid namespace at open(), wherever it is passed afterwards.
+ * The namespace that a MIGRATE takes a seat from falls back to the initial
+ * seat, the host's, so MIGRATE out of a namespace needs CAP_SYS_ADMIN in
+ * the initial user namespace (see vinput_migrate()).
  *
  * Exactly one seat of each device is the foreground: the device's events
  * go to its clients (to its grabbing client if there is one) and to no
@@ -29,16 +32,27 @@
  * clients last saw, never the live device's, so a background seat learns
  * nothing of what is typed in front.
  *
- * What changes the device for everybody is restricted: write() and
- * EVIOCSREP, EVIOCSFF inject into or program the device and work in the
- * foreground seat only (EBUSY in the background); EVIOCSKEYCODE,
- * EVIOCSKEYCODE_V2 and EVIOCSABS change the device's configuration for
- * every seat and work in the initial seat only (EPERM elsewhere).
+ * What changes the device for everybody is restricted. write(), EVIOCSREP
+ * and EVIOCSFF inject into or program the input device itself, which
+ * every handler sees (sysrq, the console, the host's evdev readers): in
+ * the initial seat they follow evdev (the file's permissions); in any
+ * other seat they need a file opened with CAP_SYS_ADMIN in the initial
+ * user namespace (EPERM); and in the background they fail with EBUSY.
+ * EVIOCSKEYCODE, EVIOCSKEYCODE_V2 and EVIOCSABS change the device's
+ * configuration for every seat and need the initial seat and a caller
+ * with CAP_SYS_ADMIN in the initial user namespace (EPERM otherwise):
+ * the initial seat alone proves nothing, every namespace without a seat
+ * of its own uses it.
+ *
+ * Grabs are per seat: EVIOCGRAB gives a client its seat's events but does
+ * not grab the input device, whose other handlers (evdev, the console)
+ * still get every event; a grab through evdev silences every seat.
  *
  * Why the pid namespace: a seat belongs to a container, and the pid
  * namespace is the one namespace every container runtime creates and
- * every process of the container shares (nested pid namespaces share
- * their parent's seat by default). The user namespace would let an
+ * every process of the container shares (a nested pid namespace uses its
+ * parent's seat when it is created; a later setdevns() on the parent does
+ * not follow to it). The user namespace would let an
  * unprivileged user make itself a namespace, and containers that share
  * the host's user namespace would share its seat.
  *
@@ -46,7 +60,7 @@
  *
  *  - vinput_device.mutex serialises the device's exist and open count,
  *    the grabs of its seats and foreground switches. It is never held
- *    while calling into perns, and perns never calls vinput with it held.
+ *    while calling into perns; the migrate op takes it under perns_mutex.
  *  - The input device's event_lock (a spinlock taken with interrupts off;
  *    the input core holds it around vinput_events()) protects
  *    vinput_device.fg and the background state of every seat, so a switch
@@ -58,9 +72,11 @@
  *    client_lock nests inside it.
  *  - perns calls ctx_init, unshare and migrate under perns_mutex, and
  *    ctx_exit possibly under the pid type's rwsem: they take spinlocks
- *    only. connect() and disconnect() run under input_mutex and call
+ *    only, but for migrate, which takes vinput_device.mutex. connect()
+ *    and disconnect() run under input_mutex and call
  *    register_perns_device() and unregister_perns_device(): input_mutex
- *    nests outside perns_mutex, and vinput takes input_mutex nowhere else.
+ *    nests outside perns_mutex, which nests outside vinput_device.mutex,
+ *    and vinput takes input_mutex nowhere else.
  *
  * Lifetimes
  *
@@ -127,20 +143,41 @@ static int vinput_unshare(struct perns_context *ctx,
 
 /*
  * The seat moves with its clients, grab, state and foreground status.
+ *
+ * A namespace that loses its seat falls back to the device's base
+ * context, the initial seat, which is the host's: a container root could
+ * otherwise move its own seat to a child pid namespace and be left on
+ * the host's seat, reading the host's input whenever the host is in
+ * front. So a migration out of a namespace (@from, living or dying, not
+ * @to) needs CAP_SYS_ADMIN in the initial user namespace. setdevns()
+ * requires the same of every such migration; the seat checks it anyway,
+ * as the host's seat is what is at stake here.
+ *
  * Moving the foreground seat hands the device's input to another
  * namespace, which only the host may decide (as VINPUT_SET_FOREGROUND).
- * A seat of a device that is gone stays where it is.
+ * That check is made under vdev->mutex, which serialises foreground
+ * switches; perns calls this under perns_mutex, and vinput never calls
+ * into perns with vdev->mutex held (vinput_open(), vinput_release() and
+ * vinput_device_put() take it and drop it first), so perns_mutex nests
+ * outside vdev->mutex. A seat of a device that is gone stays where it is.
  */
 static int vinput_migrate(struct perns_context *ctx, struct perns_ns *from,
 			  struct perns_ns *to)
 {
 	struct vinput_seat *seat = perns_context_priv(ctx);
+	struct vinput_device *vdev = seat->vdev;
+	bool admin = ns_capable(&init_user_ns, CAP_SYS_ADMIN);
+	int err = 0;
 
-	if (!READ_ONCE(seat->vdev->exist))
-		return -ENODEV;
-	if (vinput_seat_is_fg(seat) && !ns_capable(&init_user_ns, CAP_SYS_ADMIN))
-		return -EPERM;
-	return 0;
+	mutex_lock(&vdev->mutex);
+	if (!vdev->exist)
+		err = -ENODEV;
+	else if (from && from != to && !admin)
+		err = -EPERM;
+	else if (vinput_seat_is_fg(seat) && !admin)
+		err = -EPERM;
+	mutex_unlock(&vdev->mutex);
+	return err;
 }
 
 static void vinput_ctx_exit(struct perns_context *ctx)

@@ -64,6 +64,29 @@ void vinput_seat_init(struct vinput_seat *seat, struct vinput_device *vdev)
 	spin_unlock(&vdev->seats_lock);
 }
 
+/*
+ * @seat gained the foreground: the clients that get its events (its
+ * grabbing client if there is one, else all of them) read SYN_DROPPED
+ * and SYN_REPORT and resynchronise; every client is woken up, since a
+ * write may now be accepted. Under event_lock.
+ */
+static void vinput_seat_resync(struct vinput_seat *seat, const ktime_t *ts)
+{
+	struct vinput_client *client, *grab;
+
+	lockdep_assert_held(&seat->vdev->handle.dev->event_lock);
+	rcu_read_lock();
+	grab = rcu_dereference(seat->grab);
+	list_for_each_entry_rcu(client, &seat->clients, node) {
+		if (!grab || client == grab)
+			vinput_queue_syn_dropped(client, true, ts);
+		else
+			wake_up_interruptible_poll(&client->wait,
+						   EPOLLOUT | EPOLLWRNORM);
+	}
+	rcu_read_unlock();
+}
+
 /**
  * vinput_seat_exit() - a seat goes away
  * @seat: the seat, with no client left
@@ -77,26 +100,21 @@ void vinput_seat_exit(struct vinput_seat *seat)
 {
 	struct vinput_device *vdev = seat->vdev;
 	struct input_dev *dev = vdev->handle.dev;
-	struct vinput_seat *fg = NULL;
-	struct vinput_client *client;
+	ktime_t ts[INPUT_CLK_MAX];
 	unsigned long flags;
 
 	spin_lock(&vdev->seats_lock);
 	list_del(&seat->node);
 	spin_unlock(&vdev->seats_lock);
 
+	vinput_now(ts);
 	spin_lock_irqsave(&dev->event_lock, flags);
 	if (vdev->base == seat)
 		vdev->base = NULL;
 	if (vdev->fg == seat) {
 		vdev->fg = vdev->base;
-		fg = vdev->fg;
-	}
-	if (fg) {
-		rcu_read_lock();
-		list_for_each_entry_rcu(client, &fg->clients, node)
-			vinput_queue_syn_dropped(client, true);
-		rcu_read_unlock();
+		if (vdev->fg)
+			vinput_seat_resync(vdev->fg, ts);
 	}
 	spin_unlock_irqrestore(&dev->event_lock, flags);
 }
@@ -131,13 +149,13 @@ static void vinput_seat_emit(struct vinput_seat *seat, unsigned int type,
 
 /*
  * @seat loses the foreground: release what its clients saw held and keep
- * the rest as its background state. Under event_lock.
+ * the rest as its background state. The releases are stamped @ev_time
+ * (vinput_now()). Under event_lock.
  */
-static void vinput_seat_background(struct vinput_seat *seat)
+static void vinput_seat_background(struct vinput_seat *seat, ktime_t *ev_time)
 {
 	struct vinput_device *vdev = seat->vdev;
 	struct input_dev *dev = vdev->handle.dev;
-	ktime_t *ev_time = input_get_timestamp(dev);
 	const int tid = ABS_MT_TRACKING_ID - ABS_MT_FIRST;
 	unsigned int i, code;
 
@@ -185,7 +203,7 @@ int vinput_set_foreground(struct vinput_seat *seat)
 {
 	struct vinput_device *vdev = seat->vdev;
 	struct input_dev *dev = vdev->handle.dev;
-	struct vinput_client *client;
+	ktime_t ts[INPUT_CLK_MAX];
 	struct vinput_seat *old;
 	int err;
 
@@ -197,20 +215,14 @@ int vinput_set_foreground(struct vinput_seat *seat)
 		goto out;
 	}
 
+	vinput_now(ts);
 	spin_lock_irq(&dev->event_lock);
 	old = vdev->fg;
 	if (old != seat) {
 		if (old)
-			vinput_seat_background(old);
+			vinput_seat_background(old, ts);
 		vdev->fg = seat;
-		rcu_read_lock();
-		client = rcu_dereference(seat->grab);
-		if (client)
-			vinput_queue_syn_dropped(client, true);
-		else
-			list_for_each_entry_rcu(client, &seat->clients, node)
-				vinput_queue_syn_dropped(client, true);
-		rcu_read_unlock();
+		vinput_seat_resync(seat, ts);
 	}
 	spin_unlock_irq(&dev->event_lock);
 out:

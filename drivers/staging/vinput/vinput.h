@@ -18,6 +18,7 @@
 #include <linux/refcount.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/wait.h>
 
 struct fasync_struct;
@@ -30,7 +31,8 @@ struct seq_file;
  * @pops: the perns device of this input device (pid namespace type)
  * @dev: the class device, /dev/input/vinputN
  * @cdev: its character device
- * @mutex: serialises @exist, @open, seat grabs and foreground switches
+ * @mutex: serialises @exist, @open, seat grabs, foreground switches and
+ *	the foreground check of a migration
  * @open: clients with the input device open, under @mutex
  * @exist: false once the input device is gone, under @mutex
  * @refs: one for the connection, one per open file; the last one
@@ -144,6 +146,26 @@ static inline struct vinput_seat *vinput_file_seat(struct file *file)
 	return perns_context_priv(perns_file_context(file));
 }
 
+/**
+ * vinput_now() - timestamps of a synthetic event, on every input clock
+ * @ts: filled in, indexed by &enum input_clock_type
+ *
+ * Events that vinput makes up (SYN_DROPPED, the releases of a switch)
+ * are stamped with the time they are made. input_get_timestamp() must
+ * not be used for them: outside an event it stores the time in the input
+ * device, for every handler's next hardware packet.
+ *
+ * Context: any.
+ */
+static inline void vinput_now(ktime_t ts[INPUT_CLK_MAX])
+{
+	ktime_t mono = ktime_get();
+
+	ts[INPUT_CLK_MONO] = mono;
+	ts[INPUT_CLK_REAL] = ktime_mono_to_real(mono);
+	ts[INPUT_CLK_BOOT] = ktime_mono_to_any(mono, TK_OFFS_BOOT);
+}
+
 /* main.c */
 extern const struct file_operations vinput_fops;
 void vinput_device_put(struct vinput_device *vdev);
@@ -166,7 +188,11 @@ void vinput_pass_values(struct vinput_client *client,
 void vinput_seat_pass(struct vinput_seat *seat,
 		      const struct input_value *vals, unsigned int count,
 		      ktime_t *ev_time);
-void vinput_queue_syn_dropped(struct vinput_client *client, bool report);
+void vinput_queue_syn_dropped(struct vinput_client *client, bool report,
+			      const ktime_t *ts);
+void vinput_set_clock(struct vinput_client *client,
+		      enum input_clock_type clk_type);
+int vinput_may_inject(struct vinput_client *client, struct file *file);
 void vinput_flush_queue(struct vinput_client *client, unsigned int type);
 size_t vinput_mask_cnt(unsigned int type);
 int vinput_grab(struct vinput_seat *seat, struct vinput_client *client);

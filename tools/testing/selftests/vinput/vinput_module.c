@@ -22,6 +22,20 @@ static bool vinput_is_module(void)
 	return found;
 }
 
+/* The module's reference count, -1 if it is not loaded. */
+static int vinput_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/vinput/refcnt", "r");
+	int n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
 FIXTURE(module) {
 	struct udev kbd;
 	struct ct ct;
@@ -66,8 +80,11 @@ TEST_F_TIMEOUT(module, unload_with_files_open, 120)
 		ASSERT_EQ(0, ioctl(fa, VINPUT_SET_FOREGROUND));
 		close(host);
 
-		/* An open file keeps the module */
+		/* An open file keeps the module: it holds a reference */
+		EXPECT_LT(0, vinput_refcnt());
 		EXPECT_NE(0, system("modprobe -r vinput 2>/dev/null"));
+		EXPECT_TRUE(vinput_loaded());
+		EXPECT_LT(0, vinput_refcnt());
 		close(fa);
 
 		/* A file of a device that is gone, then the module */
@@ -76,10 +93,14 @@ TEST_F_TIMEOUT(module, unload_with_files_open, 120)
 		udestroy(&gone);
 		EXPECT_EQ(-1, read(host, &ev, sizeof(ev)));
 		EXPECT_EQ(ENODEV, errno);
+		EXPECT_LT(0, vinput_refcnt());
 		EXPECT_NE(0, system("modprobe -r vinput 2>/dev/null"));
+		EXPECT_TRUE(vinput_loaded());
+		EXPECT_LT(0, vinput_refcnt());
 		close(host);
 
 		/* The private seat is alive in the container's namespace */
+		EXPECT_EQ(0, vinput_refcnt());
 		ASSERT_EQ(0, system("modprobe -r vinput"));
 		EXPECT_NE(0, access("/sys/module/vinput", F_OK));
 		ASSERT_EQ(0, system("modprobe vinput"));
