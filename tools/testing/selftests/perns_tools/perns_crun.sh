@@ -133,7 +133,8 @@ r3=$?
 check $((r1 + r2 + r3)) "lsdevns -J -p PID -d /dev/valarm exits 0 for both containers and the host"
 
 for f in 2038 host self; do
-	/usr/bin/python3 "$DIR/validate_json.py" "$DIR/lsdevns.schema.json" "$W/$f.json" >"$W/v" 2>&1
+	/usr/bin/python3 "$DIR/validate_json.py" "$DIR/lsdevns.schema.json" \
+		"$W/$f.json" >"$W/v" 2>&1
 	rc=$?
 	diag <"$W/v"
 	check $rc "lsdevns -J output ($f) validates against lsdevns.schema.json"
