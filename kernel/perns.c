@@ -218,10 +218,12 @@ EXPORT_SYMBOL_GPL(perns_context_put);
 unsigned int perns_ns_ino(struct perns_ns *pns)
 {
 	unsigned int ino = 0;
+	unsigned long flags;
 
-	guard(spinlock_irqsave)(&perns_ns_lock);
+	spin_lock_irqsave(&perns_ns_lock, flags);
 	if (pns->ns)
 		ino = pns->ns->inum;
+	spin_unlock_irqrestore(&perns_ns_lock, flags);
 	return ino;
 }
 
@@ -408,13 +410,15 @@ EXPORT_SYMBOL_GPL(perns_context_get);
 struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
 {
 	struct ns_common *ns;
+	unsigned long flags;
 
 	if (!pns)
 		return NULL;
-	guard(spinlock_irqsave)(&perns_ns_lock);
+	spin_lock_irqsave(&perns_ns_lock, flags);
 	ns = pns->ns;
 	if (ns && !refcount_inc_not_zero(&ns->count))
-		return NULL;
+		ns = NULL;
+	spin_unlock_irqrestore(&perns_ns_lock, flags);
 	return ns;
 }
 
@@ -989,8 +993,13 @@ static void perns_release_list(struct list_head *release)
 /* Whether @pns' namespace has not been freed yet. */
 static bool perns_ns_alive(struct perns_ns *pns)
 {
-	guard(spinlock_irqsave)(&perns_ns_lock);
-	return pns->ns;
+	unsigned long flags;
+	bool alive;
+
+	spin_lock_irqsave(&perns_ns_lock, flags);
+	alive = pns->ns;
+	spin_unlock_irqrestore(&perns_ns_lock, flags);
+	return alive;
 }
 
 /*
