@@ -4,6 +4,8 @@
 # Built-in KUnit suites have already run at boot.
 KSFT_TIMEOUT=${KSFT_TIMEOUT:-600}   # per test program: TCG + KASAN is slow (pidfd_poll_test: 305 s measured)
 SKIPS=harness/ksft-skip             # upstream programs that cannot run here
+# shellcheck source=guest-lib.sh
+. harness/guest-lib.sh
 
 echo "HARNESS-KSFT-BEGIN"
 if [ -x /ksft/run_kselftest.sh ]; then
@@ -24,13 +26,5 @@ else
 fi
 echo "HARNESS-KSFT-END"
 
-echo "HARNESS-TEST kmemleak scan"
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan >/sys/kernel/debug/kmemleak
-	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak
-else
-	echo "harness: kmemleak not available"
-fi
+kmemleak_report
 echo "HARNESS-DONE"

@@ -4,6 +4,8 @@
 #define __SETDEVNS_H
 
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -96,6 +98,22 @@ static inline int recv_fd(int sock)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
+}
+
+/* Whether the module @name is loaded (listed in /proc/modules). */
+static inline bool module_loaded(const char *name)
+{
+	size_t len = strlen(name);
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, len) && line[len] == ' ';
+	fclose(f);
+	return found;
 }
 
 #endif /* __SETDEVNS_H */

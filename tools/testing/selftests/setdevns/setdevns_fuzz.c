@@ -27,6 +27,7 @@
  */
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -103,6 +104,72 @@ static void op_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(history[nhist++ % HISTORY], sizeof(history[0]), fmt, ap);
 	va_end(ap);
+}
+
+/* The errnos seen so far, as " EINVAL=12 EBADF=3" (at most @len bytes). */
+static void errnos(char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 1; i < 160 && n < len; i++)
+		if (stats->err[i])
+			n += snprintf(buf + n, len - n, " %s=%lu",
+				      strerrorname_np(i) ?: "?", stats->err[i]);
+}
+
+/*
+ * The namespaces alive that some task is in: distinct inodes under
+ * /proc/PID/ns/ for the eight types (those only a file holds are missed).
+ */
+static unsigned int namespaces_alive(void)
+{
+	static const char * const types[] = {
+		"user", "uts", "ipc", "pid", "net", "mnt", "cgroup", "time",
+	};
+	static ino_t seen[65536];
+	unsigned int nseen = 0, i, j;
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+
+	if (!proc)
+		return 0;
+	while ((d = readdir(proc)) && nseen < ARRAY_SIZE(seen)) {
+		char path[300];
+		struct stat st;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		for (i = 0; i < ARRAY_SIZE(types); i++) {
+			snprintf(path, sizeof(path), "/proc/%s/ns/%s",
+				 d->d_name, types[i]);
+			if (stat(path, &st))
+				continue;
+			for (j = 0; j < nseen && seen[j] != st.st_ino; j++)
+				;
+			if (j == nseen && nseen < ARRAY_SIZE(seen))
+				seen[nseen++] = st.st_ino;
+		}
+	}
+	closedir(proc);
+	return nseen;
+}
+
+/* The kernel's slab memory in kB (Slab: in /proc/meminfo), -1 if unknown. */
+static long slab_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
 }
 
 static void fail(const char *what, int err)
@@ -561,6 +628,7 @@ int main(int argc, char **argv)
 	bool reloads = true, killed[MAX_WORKERS] = {};
 	unsigned long total = 0;
 	time_t start, last;
+	char errs[1024];
 	int sv[2];
 
 	seed = time(NULL);
@@ -652,9 +720,11 @@ int main(int argc, char **argv)
 			last = time(NULL);
 			for (total = 0, i = 0; i < OP_NR; i++)
 				total += stats->ops[i];
-			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads\n",
+			errnos(errs, sizeof(errs));
+			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads, %u namespaces alive, slab %ld kB, errnos%s\n",
 			       (long)(last - start), total, stats->failures,
-			       stats->respawns, stats->reloads);
+			       stats->respawns, stats->reloads,
+			       namespaces_alive(), slab_kb(), errs);
 		}
 	}
 	for (i = 0; i < workers; i++)
@@ -668,11 +738,9 @@ int main(int argc, char **argv)
 		total += stats->ops[i];
 		printf("# %-9s %lu\n", op_names[i], stats->ops[i]);
 	}
-	printf("# errnos:");
-	for (i = 1; i < 160; i++)
-		if (stats->err[i])
-			printf(" %s=%lu", strerrorname_np(i) ?: "?", stats->err[i]);
-	printf("\n# %lu operations, %lu kills, %lu respawns, %lu module reloads\n",
+	errnos(errs, sizeof(errs));
+	printf("# errnos:%s\n", errs);
+	printf("# %lu operations, %lu kills, %lu respawns, %lu module reloads\n",
 	       total, stats->kills, stats->respawns, stats->reloads);
 	if (stats->failures || !total) {
 		printf("not ok 1 setdevns_fuzz seed %llu: %lu failures\n",

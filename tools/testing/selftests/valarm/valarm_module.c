@@ -10,20 +10,6 @@
 #define NSEC		1000000000LL
 #define Y1999_DEC	946684740LL
 
-static bool valarm_is_module(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "valarm ", 7);
-	fclose(f);
-	return found;
-}
-
 FIXTURE(module) {
 	struct container ct;
 };
@@ -33,13 +19,13 @@ FIXTURE_SETUP(module)
 	int fd;
 
 	memset(&self->ct, 0, sizeof(self->ct));
-	if (!valarm_is_module() && !access(VALARM_DEV, F_OK))
+	if (!module_loaded("valarm") && !access(VALARM_DEV, F_OK))
 		SKIP(return, "valarm is built in");
 	fd = valarm_open(O_RDONLY);
 	if (fd < 0)
 		SKIP(return, "no valarm module to load");
 	close(fd);
-	if (!valarm_is_module())
+	if (!module_loaded("valarm"))
 		SKIP(return, "valarm is built in");
 }
 
@@ -84,7 +70,7 @@ TEST_F_TIMEOUT(module, unload_with_private_context, 90)
 		ASSERT_EQ(0, ct_call(c, &m));
 
 		ASSERT_EQ(0, system("modprobe -r valarm"));
-		EXPECT_FALSE(valarm_is_module());
+		EXPECT_FALSE(module_loaded("valarm"));
 		ASSERT_EQ(0, system("modprobe valarm"));
 
 		/* After the reload the namespace shares the new host context */
@@ -136,7 +122,7 @@ TEST_F_TIMEOUT(module, devname_alarm, 90)
 
 	ASSERT_EQ(0, system("modprobe -r valarm"));
 	EXPECT_NE(0, system("modprobe valarm devname=rtc0 2>/dev/null"));
-	EXPECT_FALSE(valarm_is_module());
+	EXPECT_FALSE(module_loaded("valarm"));
 
 	ASSERT_EQ(0, system("modprobe valarm devname=alarm"));
 	EXPECT_NE(0, access(VALARM_DEV, F_OK));

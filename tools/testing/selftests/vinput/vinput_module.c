@@ -8,20 +8,6 @@
 #include "vinput_util.h"
 #include "../kselftest_harness.h"
 
-static bool vinput_is_module(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, "vinput ", 7);
-	fclose(f);
-	return found;
-}
-
 /* The module's reference count, -1 if it is not loaded. */
 static int vinput_refcnt(void)
 {
@@ -47,7 +33,7 @@ FIXTURE_SETUP(module)
 	ct_init(&self->ct);
 	if (!vinput_load())
 		SKIP(return, "vinput is not available");
-	if (!vinput_is_module())
+	if (!module_loaded("vinput"))
 		SKIP(return, "vinput is built in");
 	if (access("/dev/uinput", F_OK))
 		SKIP(return, "no /dev/uinput");
