@@ -416,13 +416,13 @@ FIXTURE_SETUP(setdevns)
 	if (self->self_ns < 0)
 		SKIP(return, "no %s namespaces: %m", variant->info.name);
 	self->dev_fd = open(variant->info.dev, O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->dev_fd, 0) TH_LOG("%s: %m", variant->info.dev);
+	ASSERT_LE(0, self->dev_fd) TH_LOG("%s: %m", variant->info.dev);
 	self->rdev = fd_rdev(self->dev_fd);
 	err = holder_start(&self->a, &variant->info);
 	if (err == -EINVAL || err == -ENOENT)
 		SKIP(return, "cannot create a %s namespace: %s",
 		     variant->info.name, strerror(-err));
-	ASSERT_EQ(err, 0) TH_LOG("holder: %s", strerror(-err));
+	ASSERT_EQ(0, err) TH_LOG("holder: %s", strerror(-err));
 }
 
 FIXTURE_TEARDOWN(setdevns)
@@ -437,14 +437,14 @@ FIXTURE_TEARDOWN(setdevns)
 
 #define EXPECT_ERRNO(call, err) do {					\
 		errno = 0;						\
-		EXPECT_EQ((call), -1);					\
-		EXPECT_EQ(errno, err) TH_LOG("%s: %s", #call, strerror(errno)); \
+		EXPECT_EQ(-1, (call));					\
+		EXPECT_EQ(err, errno) TH_LOG("%s: %s", #call, strerror(errno)); \
 	} while (0)
 
 /* Read @fd's context into @c, asserting success. */
-#define READ_CTX(fd, c) ASSERT_EQ(ctx_read(fd, c), 0)
-#define ASK(h, cmd, c) ASSERT_EQ(holder_ask(h, cmd, c, NULL), 0)
-#define DEVCTX(ns, rdev, info) ASSERT_EQ(devctx(ns, rdev, info), 0)
+#define READ_CTX(fd, c) ASSERT_EQ(0, ctx_read(fd, c))
+#define ASK(h, cmd, c) ASSERT_EQ(0, holder_ask(h, cmd, c, NULL))
+#define DEVCTX(ns, rdev, info) ASSERT_EQ(0, devctx(ns, rdev, info))
 
 /* A new namespace shares the context of the one it was created from. */
 TEST_F(setdevns, new_ns_shares_origin)
@@ -454,23 +454,23 @@ TEST_F(setdevns, new_ns_shares_origin)
 
 	READ_CTX(self->dev_fd, &c);
 	DEVCTX(self->self_ns, self->rdev, &self_info);
-	EXPECT_EQ(self_info.ctx_id, c.id);
+	EXPECT_EQ(c.id, self_info.ctx_id);
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_EQ(c.id, info.ctx_id);
 	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
-	EXPECT_EQ(info.size, NS_DEVCTX_SIZE_VER1);
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER1, info.size);
 	/* The initial namespace owns the context every new one shares. */
-	EXPECT_EQ(info.owner_ino, self_info.owner_ino);
+	EXPECT_EQ(self_info.owner_ino, info.owner_ino);
 	if (initial_ns(self->self_ns, variant->info.name))
-		EXPECT_EQ(info.owner_ino, fd_ino(self->self_ns));
+		EXPECT_EQ(fd_ino(self->self_ns), info.owner_ino);
 
 	/* One context: a write here is seen there. */
-	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASSERT_EQ(0, ctx_bump(self->dev_fd));
 	ASK(&self->a, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, c.id);
-	EXPECT_EQ(h.counter, c.counter + 1);
+	EXPECT_EQ(c.id, h.id);
+	EXPECT_EQ(c.counter + 1, h.counter);
 	ASK(&self->a, HOLD_KEPT, &h);
-	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(c.id, h.id);
 }
 
 TEST_F(setdevns, unshare)
@@ -478,38 +478,38 @@ TEST_F(setdevns, unshare)
 	struct ns_devctx info, self_before, self_after;
 	struct ctx c, h, p;
 
-	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
-	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASSERT_EQ(0, ctx_bump(self->dev_fd));
+	ASSERT_EQ(0, ctx_bump(self->dev_fd));
 	READ_CTX(self->dev_fd, &c);
 	DEVCTX(self->self_ns, self->rdev, &self_before);
 	ASK(&self->a, HOLD_REOPEN, &h);
-	ASSERT_EQ(h.id, c.id);
+	ASSERT_EQ(c.id, h.id);
 
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd,
-			       variant->info.nstype, SETDEVNS_UNSHARE), 0)
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd,
+				  variant->info.nstype, SETDEVNS_UNSHARE))
 		TH_LOG("setdevns: %m");
 
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_NE(info.ctx_id, c.id);
+	EXPECT_NE(c.id, info.ctx_id);
 	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
-	EXPECT_EQ(info.owner_ino, fd_ino(self->a.ns_fd));
+	EXPECT_EQ(fd_ino(self->a.ns_fd), info.owner_ino);
 	ASK(&self->a, HOLD_NEW, &p);
-	EXPECT_EQ(p.id, info.ctx_id);
-	EXPECT_EQ(p.counter, c.counter);	/* copied */
+	EXPECT_EQ(info.ctx_id, p.id);
+	EXPECT_EQ(c.counter, p.counter);	/* copied */
 
 	/* Two contexts now. */
 	ASK(&self->a, HOLD_BUMP, &p);
-	EXPECT_EQ(p.counter, c.counter + 1);
+	EXPECT_EQ(c.counter + 1, p.counter);
 	READ_CTX(self->dev_fd, &h);
-	EXPECT_EQ(h.id, c.id);
-	EXPECT_EQ(h.counter, c.counter);
+	EXPECT_EQ(c.id, h.id);
+	EXPECT_EQ(c.counter, h.counter);
 
 	/* The file opened before keeps its context; the source is intact. */
 	ASK(&self->a, HOLD_KEPT, &h);
-	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(c.id, h.id);
 	DEVCTX(self->self_ns, self->rdev, &self_after);
-	EXPECT_EQ(self_after.ctx_id, self_before.ctx_id);
-	EXPECT_EQ(self_after.flags, self_before.flags);
+	EXPECT_EQ(self_before.ctx_id, self_after.ctx_id);
+	EXPECT_EQ(self_before.flags, self_after.flags);
 }
 
 TEST_F(setdevns, share)
@@ -519,32 +519,32 @@ TEST_F(setdevns, share)
 
 	READ_CTX(self->dev_fd, &c);
 	/* Give the namespace a private context first, and a file of it. */
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_UNSHARE)) TH_LOG("unshare: %m");
 	ASK(&self->a, HOLD_REOPEN, &p);
-	ASSERT_NE(p.id, c.id);
+	ASSERT_NE(c.id, p.id);
 
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd,
-			       variant->info.nstype, SETDEVNS_SHARE), 0)
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd,
+				  variant->info.nstype, SETDEVNS_SHARE))
 		TH_LOG("share: %m");
 
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_EQ(c.id, info.ctx_id);
 	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
-	ASSERT_EQ(ctx_bump(self->dev_fd), 0);
+	ASSERT_EQ(0, ctx_bump(self->dev_fd));
 	ASK(&self->a, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, c.id);
-	EXPECT_EQ(h.counter, c.counter + 1);
+	EXPECT_EQ(c.id, h.id);
+	EXPECT_EQ(c.counter + 1, h.counter);
 
 	/* The file opened before keeps the private context. */
 	ASK(&self->a, HOLD_KEPT, &h);
-	EXPECT_EQ(h.id, p.id);
+	EXPECT_EQ(p.id, h.id);
 
 	/* Sharing the context it already uses changes nothing. */
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_SHARE), 0);
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_SHARE));
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_EQ(c.id, info.ctx_id);
 }
 
 /*
@@ -562,7 +562,7 @@ TEST_F(setdevns, initial_fixed)
 		     variant->info.name);
 	READ_CTX(self->dev_fd, &c);
 	DEVCTX(self->self_ns, self->rdev, &before);
-	ASSERT_EQ(before.ctx_id, c.id);
+	ASSERT_EQ(c.id, before.ctx_id);
 	DEVCTX(self->a.ns_fd, self->rdev, &a_before);
 
 	EXPECT_ERRNO(sys_setdevns(self->dev_fd, self->a.ns_fd,
@@ -576,12 +576,12 @@ TEST_F(setdevns, initial_fixed)
 			     EINVAL);
 
 	/* Not even with a context of another namespace. */
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_UNSHARE)) TH_LOG("unshare: %m");
 	{
 		int fd;
 
-		ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &h, &fd), 0);
+		ASSERT_EQ(0, holder_ask(&self->a, HOLD_SEND, &h, &fd));
 		for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE;
 		     mode <<= 1)
 			EXPECT_ERRNO(sys_setdevns(fd, self->self_ns, 0, mode),
@@ -590,11 +590,11 @@ TEST_F(setdevns, initial_fixed)
 	}
 
 	DEVCTX(self->self_ns, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, before.ctx_id);
-	EXPECT_EQ(info.flags, before.flags);
-	EXPECT_EQ(info.owner_ino, fd_ino(self->self_ns));
+	EXPECT_EQ(before.ctx_id, info.ctx_id);
+	EXPECT_EQ(before.flags, info.flags);
+	EXPECT_EQ(fd_ino(self->self_ns), info.owner_ino);
 	READ_CTX(self->dev_fd, &h);
-	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(c.id, h.id);
 }
 
 /* /proc/PID/fdinfo shows the context a file is bound to. */
@@ -609,29 +609,29 @@ TEST_F(setdevns, fdinfo)
 	READ_CTX(self->dev_fd, &c);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", self->dev_fd);
 	f = fopen(path, "re");
-	ASSERT_NE(f, NULL);
+	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
 		found += sscanf(line, "perns_ctx: %llu", &id) == 1;
 		found += sscanf(line, "perns_type: %31s", type) == 1;
 	}
 	fclose(f);
-	EXPECT_EQ(found, 2);
-	EXPECT_EQ(id, c.id);
+	EXPECT_EQ(2, found);
+	EXPECT_EQ(c.id, id);
 	EXPECT_STREQ(type, variant->info.name);
 
 	/* A private context, in a file passed from its namespace. */
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_UNSHARE), 0);
-	ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &p, &fd), 0);
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_UNSHARE));
+	ASSERT_EQ(0, holder_ask(&self->a, HOLD_SEND, &p, &fd));
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "re");
-	ASSERT_NE(f, NULL);
+	ASSERT_NE(NULL, f);
 	id = 0;
 	while (fgets(line, sizeof(line), f))
 		sscanf(line, "perns_ctx: %llu", &id);
 	fclose(f);
-	EXPECT_EQ(id, p.id);
-	EXPECT_NE(id, c.id);
+	EXPECT_EQ(p.id, id);
+	EXPECT_NE(c.id, id);
 	close(fd);
 }
 
@@ -660,10 +660,10 @@ TEST_F(setdevns, init_sees_complete_ns)
 {
 	unsigned int checked = read_param("init_checked");
 
-	ASSERT_NE(checked, UINT32_MAX);
-	ASSERT_EQ(holder_start(&self->b, &variant->info), 0);
-	EXPECT_GT(read_param("init_checked"), checked);
-	EXPECT_EQ(read_param("init_bad"), 0);
+	ASSERT_NE(UINT32_MAX, checked);
+	ASSERT_EQ(0, holder_start(&self->b, &variant->info));
+	EXPECT_LT(checked, read_param("init_checked"));
+	EXPECT_EQ(0, read_param("init_bad"));
 }
 
 /*
@@ -677,31 +677,31 @@ TEST_F(setdevns, migrate_from_child)
 	int fd;
 
 	READ_CTX(self->dev_fd, &c);
-	ASSERT_EQ(holder_start(&self->b, &variant->info), 0);
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
-	ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &p, &fd), 0);
-	ASSERT_NE(p.id, c.id);
-	ASSERT_EQ(ctx_bump(fd), 0);
+	ASSERT_EQ(0, holder_start(&self->b, &variant->info));
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_UNSHARE)) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, holder_ask(&self->a, HOLD_SEND, &p, &fd));
+	ASSERT_NE(c.id, p.id);
+	ASSERT_EQ(0, ctx_bump(fd));
 
-	ASSERT_EQ(sys_setdevns(fd, self->b.ns_fd, variant->info.nstype,
-			       SETDEVNS_MIGRATE), 0) TH_LOG("migrate: %m");
+	ASSERT_EQ(0, sys_setdevns(fd, self->b.ns_fd, variant->info.nstype,
+				  SETDEVNS_MIGRATE)) TH_LOG("migrate: %m");
 
 	DEVCTX(self->b.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, p.id);
+	EXPECT_EQ(p.id, info.ctx_id);
 	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
 	ASK(&self->b, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, p.id);
-	EXPECT_EQ(h.counter, p.counter + 1);
+	EXPECT_EQ(p.id, h.id);
+	EXPECT_EQ(p.counter + 1, h.counter);
 
 	/* a goes back to the initial namespace's context. */
 	DEVCTX(self->self_ns, self->rdev, &self_info);
-	EXPECT_EQ(self_info.ctx_id, c.id);
+	EXPECT_EQ(c.id, self_info.ctx_id);
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_EQ(c.id, info.ctx_id);
 	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
 	ASK(&self->a, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(c.id, h.id);
 	close(fd);
 }
 
@@ -713,39 +713,39 @@ TEST_F(setdevns, migrate_refused_by_driver)
 	int fd, i;
 
 	READ_CTX(self->dev_fd, &c);
-	ASSERT_EQ(holder_start(&self->b, &variant->info), 0);
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
-			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
-	ASSERT_EQ(holder_ask(&self->a, HOLD_SEND, &p, &fd), 0);
-	ASSERT_LE(p.counter, MIGRATE_BUSY);
+	ASSERT_EQ(0, holder_start(&self->b, &variant->info));
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.ns_fd, 0,
+				  SETDEVNS_UNSHARE)) TH_LOG("unshare: %m");
+	ASSERT_EQ(0, holder_ask(&self->a, HOLD_SEND, &p, &fd));
+	ASSERT_GE(MIGRATE_BUSY, p.counter);
 	for (i = p.counter; i < MIGRATE_BUSY; i++)
-		ASSERT_EQ(ctx_bump(fd), 0);
+		ASSERT_EQ(0, ctx_bump(fd));
 	READ_CTX(fd, &p);
-	ASSERT_EQ(p.counter, MIGRATE_BUSY);
+	ASSERT_EQ(MIGRATE_BUSY, p.counter);
 	DEVCTX(self->a.ns_fd, self->rdev, &a_before);
 	DEVCTX(self->b.ns_fd, self->rdev, &b_before);
 
-	EXPECT_EQ(sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE), -1);
-	EXPECT_EQ(errno, EBUSY);
+	EXPECT_EQ(-1, sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE));
+	EXPECT_EQ(EBUSY, errno);
 
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, a_before.ctx_id);
-	EXPECT_EQ(info.flags, a_before.flags);
+	EXPECT_EQ(a_before.ctx_id, info.ctx_id);
+	EXPECT_EQ(a_before.flags, info.flags);
 	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
 	DEVCTX(self->b.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, b_before.ctx_id);
-	EXPECT_EQ(info.flags, b_before.flags);
+	EXPECT_EQ(b_before.ctx_id, info.ctx_id);
+	EXPECT_EQ(b_before.flags, info.flags);
 	ASK(&self->b, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, c.id);
+	EXPECT_EQ(c.id, h.id);
 	READ_CTX(fd, &h);
-	EXPECT_EQ(h.id, p.id);
-	EXPECT_EQ(h.counter, MIGRATE_BUSY);
+	EXPECT_EQ(p.id, h.id);
+	EXPECT_EQ(MIGRATE_BUSY, h.counter);
 
 	/* One more write and the driver lets it go. */
-	ASSERT_EQ(ctx_bump(fd), 0);
-	EXPECT_EQ(sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE), 0);
+	ASSERT_EQ(0, ctx_bump(fd));
+	EXPECT_EQ(0, sys_setdevns(fd, self->b.ns_fd, 0, SETDEVNS_MIGRATE));
 	DEVCTX(self->b.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, p.id);
+	EXPECT_EQ(p.id, info.ctx_id);
 	close(fd);
 }
 
@@ -756,23 +756,23 @@ TEST_F(setdevns, pidfd_target)
 	struct ctx c, h;
 
 	READ_CTX(self->dev_fd, &c);
-	ASSERT_GE(self->a.pidfd, 0);
-	EXPECT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd, 0,
-			       SETDEVNS_UNSHARE), -1);
-	EXPECT_EQ(errno, EINVAL);
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd,
-			       variant->info.nstype, SETDEVNS_UNSHARE), 0)
+	ASSERT_LE(0, self->a.pidfd);
+	EXPECT_EQ(-1, sys_setdevns(self->dev_fd, self->a.pidfd, 0,
+				   SETDEVNS_UNSHARE));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.pidfd,
+				  variant->info.nstype, SETDEVNS_UNSHARE))
 		TH_LOG("setdevns: %m");
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_NE(info.ctx_id, c.id);
+	EXPECT_NE(c.id, info.ctx_id);
 	EXPECT_TRUE(info.flags & NS_DEVCTX_PRIVATE);
 	ASK(&self->a, HOLD_NEW, &h);
-	EXPECT_EQ(h.id, info.ctx_id);
+	EXPECT_EQ(info.ctx_id, h.id);
 
-	ASSERT_EQ(sys_setdevns(self->dev_fd, self->a.pidfd,
-			       variant->info.nstype, SETDEVNS_SHARE), 0);
+	ASSERT_EQ(0, sys_setdevns(self->dev_fd, self->a.pidfd,
+				  variant->info.nstype, SETDEVNS_SHARE));
 	DEVCTX(self->a.ns_fd, self->rdev, &info);
-	EXPECT_EQ(info.ctx_id, c.id);
+	EXPECT_EQ(c.id, info.ctx_id);
 	EXPECT_FALSE(info.flags & NS_DEVCTX_PRIVATE);
 }
 
@@ -837,7 +837,7 @@ TEST_F_TIMEOUT(setdevns, race_ns_dying, RACE_SECONDS + 60)
 	atomic_init(&r.ns_fd, -1);
 	atomic_init(&r.stop, false);
 	holder_stop(&self->a);
-	ASSERT_EQ(pthread_create(&thread, NULL, race_worker, &r), 0);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, race_worker, &r));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		struct __clone_args args = {
@@ -877,8 +877,8 @@ TEST_F_TIMEOUT(setdevns, race_ns_dying, RACE_SECONDS + 60)
 
 	TH_LOG("%lu namespaces, %lu calls, %lu succeeded", rounds, r.calls,
 	       r.ok);
-	EXPECT_GT(rounds, 0);
-	EXPECT_EQ(r.bad, 0) TH_LOG("unexpected errno %d", r.bad_errno);
+	EXPECT_LT(0, rounds);
+	EXPECT_EQ(0, r.bad) TH_LOG("unexpected errno %d", r.bad_errno);
 }
 
 /* Errors, each with its errno; nothing changes on failure. */
@@ -907,16 +907,16 @@ FIXTURE_SETUP(errors)
 	if (access("/proc/self/ns/uts", F_OK))
 		SKIP(return, "no uts namespaces in this kernel (CONFIG_UTS_NS=n)");
 	self->uts_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->uts_fd, 0);
+	ASSERT_LE(0, self->uts_fd);
 	self->ipc_fd = open("/dev/test_perns_ipc", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->ipc_fd, 0);
+	ASSERT_LE(0, self->ipc_fd);
 	self->plain_fd = open("/dev/test_perns_plain", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(self->plain_fd, 0);
+	ASSERT_LE(0, self->plain_fd);
 	self->uts_rdev = fd_rdev(self->uts_fd);
 	self->self_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(self->self_uts, 0);
-	ASSERT_EQ(holder_start(&self->h, &uts_info), 0);
-	ASSERT_EQ(devctx(self->h.ns_fd, self->uts_rdev, &self->before), 0);
+	ASSERT_LE(0, self->self_uts);
+	ASSERT_EQ(0, holder_start(&self->h, &uts_info));
+	ASSERT_EQ(0, devctx(self->h.ns_fd, self->uts_rdev, &self->before));
 }
 
 FIXTURE_TEARDOWN(errors)
@@ -926,8 +926,8 @@ FIXTURE_TEARDOWN(errors)
 	/* Nothing changed. */
 	if (self->h.ns_fd >= 0 &&
 	    !devctx(self->h.ns_fd, self->uts_rdev, &after)) {
-		EXPECT_EQ(after.ctx_id, self->before.ctx_id);
-		EXPECT_EQ(after.flags, self->before.flags);
+		EXPECT_EQ(self->before.ctx_id, after.ctx_id);
+		EXPECT_EQ(self->before.flags, after.flags);
 	}
 	holder_stop(&self->h);
 	close(self->self_uts);
@@ -958,7 +958,7 @@ TEST_F(errors, bad_fds)
 {
 	int closed = dup(self->uts_fd);
 
-	ASSERT_GE(closed, 0);
+	ASSERT_LE(0, closed);
 	close(closed);
 	EXPECT_ERRNO(sys_setdevns(-1, self->h.ns_fd, 0, SETDEVNS_SHARE), EBADF);
 	EXPECT_ERRNO(sys_setdevns(closed, self->h.ns_fd, 0, SETDEVNS_SHARE),
@@ -976,10 +976,10 @@ TEST_F(errors, dev_fd_not_perns)
 	int ns = self->h.ns_fd, reg, null, p[2];
 
 	reg = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(reg, 0);
+	ASSERT_LE(0, reg);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(null, 0);
-	ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+	ASSERT_LE(0, null);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 
 	EXPECT_ERRNO(sys_setdevns(reg, ns, 0, SETDEVNS_SHARE), ENODEV);
 	EXPECT_ERRNO(sys_setdevns(p[0], ns, 0, SETDEVNS_SHARE), ENODEV);
@@ -1002,10 +1002,10 @@ TEST_F(errors, ns_fd_not_ns)
 	int dev = self->uts_fd, reg, null, p[2];
 
 	reg = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(reg, 0);
+	ASSERT_LE(0, reg);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(null, 0);
-	ASSERT_EQ(pipe2(p, O_CLOEXEC), 0);
+	ASSERT_LE(0, null);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 
 	EXPECT_ERRNO(sys_setdevns(dev, reg, 0, SETDEVNS_SHARE), EINVAL);
 	EXPECT_ERRNO(sys_setdevns(dev, reg, CLONE_NEWUTS, SETDEVNS_SHARE),
@@ -1055,19 +1055,19 @@ TEST_F(errors, op_not_supported)
 	struct ns_devctx before, info;
 	dev_t rdev = fd_rdev(self->plain_fd);
 
-	ASSERT_EQ(devctx(self->h.ns_fd, rdev, &before), 0);
+	ASSERT_EQ(0, devctx(self->h.ns_fd, rdev, &before));
 	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.ns_fd, 0,
 				  SETDEVNS_UNSHARE), EOPNOTSUPP);
 	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.ns_fd, CLONE_NEWUTS,
 				  SETDEVNS_MIGRATE), EOPNOTSUPP);
 	EXPECT_ERRNO(sys_setdevns(self->plain_fd, self->h.pidfd, CLONE_NEWUTS,
 				  SETDEVNS_UNSHARE), EOPNOTSUPP);
-	ASSERT_EQ(devctx(self->h.ns_fd, rdev, &info), 0);
-	EXPECT_EQ(info.ctx_id, before.ctx_id);
-	EXPECT_EQ(info.flags, before.flags);
+	ASSERT_EQ(0, devctx(self->h.ns_fd, rdev, &info));
+	EXPECT_EQ(before.ctx_id, info.ctx_id);
+	EXPECT_EQ(before.flags, info.flags);
 	/* SHARE needs no op. */
-	EXPECT_EQ(sys_setdevns(self->plain_fd, self->h.ns_fd, 0,
-			       SETDEVNS_SHARE), 0);
+	EXPECT_EQ(0, sys_setdevns(self->plain_fd, self->h.ns_fd, 0,
+				  SETDEVNS_SHARE));
 }
 
 /* Without CAP_SYS_ADMIN: uid nobody, no capabilities. */
@@ -1075,9 +1075,9 @@ TEST_F(errors, unprivileged)
 {
 	unsigned int mode;
 
-	ASSERT_EQ(setgroups(0, NULL), 0);
-	ASSERT_EQ(setresgid(NOBODY, NOBODY, NOBODY), 0);
-	ASSERT_EQ(setresuid(NOBODY, NOBODY, NOBODY), 0);
+	ASSERT_EQ(0, setgroups(0, NULL));
+	ASSERT_EQ(0, setresgid(NOBODY, NOBODY, NOBODY));
+	ASSERT_EQ(0, setresuid(NOBODY, NOBODY, NOBODY));
 
 	for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1) {
 		EXPECT_ERRNO(sys_setdevns(self->uts_fd, self->h.ns_fd, 0, mode),
@@ -1104,17 +1104,17 @@ TEST_F(errors, container_root)
 	int user_fd, userns, utsns, utsns2, uts_fd, private_fd;
 	unsigned int mode;
 
-	ASSERT_EQ(devctx(self->self_uts, self->uts_rdev, &host_before), 0);
-	ASSERT_EQ(unshare(CLONE_NEWUSER), 0);
-	ASSERT_EQ(write_file("/proc/self/setgroups", "deny"), 0);
-	ASSERT_EQ(write_file("/proc/self/uid_map", "0 0 1"), 0);
-	ASSERT_EQ(write_file("/proc/self/gid_map", "0 0 1"), 0);
+	ASSERT_EQ(0, devctx(self->self_uts, self->uts_rdev, &host_before));
+	ASSERT_EQ(0, unshare(CLONE_NEWUSER));
+	ASSERT_EQ(0, write_file("/proc/self/setgroups", "deny"));
+	ASSERT_EQ(0, write_file("/proc/self/uid_map", "0 0 1"));
+	ASSERT_EQ(0, write_file("/proc/self/gid_map", "0 0 1"));
 
 	user_fd = open("/dev/test_perns_user", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(user_fd, 0) TH_LOG("open: %m");
+	ASSERT_LE(0, user_fd) TH_LOG("open: %m");
 	userns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(userns, 0);
-	ASSERT_EQ(devctx(userns, fd_rdev(user_fd), &info), 0);
+	ASSERT_LE(0, userns);
+	ASSERT_EQ(0, devctx(userns, fd_rdev(user_fd), &info));
 	for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1)
 		EXPECT_ERRNO(sys_setdevns(user_fd, userns, CLONE_NEWUSER,
 					  mode), EPERM);
@@ -1122,37 +1122,37 @@ TEST_F(errors, container_root)
 		     EPERM);
 
 	/* Its own uts namespace: yes, from a context it is allowed to use. */
-	ASSERT_EQ(unshare(CLONE_NEWUTS), 0);
+	ASSERT_EQ(0, unshare(CLONE_NEWUTS));
 	utsns = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(utsns, 0);
+	ASSERT_LE(0, utsns);
 	uts_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(uts_fd, 0);
-	EXPECT_EQ(sys_setdevns(uts_fd, utsns, CLONE_NEWUTS,
-			       SETDEVNS_UNSHARE), 0) TH_LOG("unshare: %m");
+	ASSERT_LE(0, uts_fd);
+	EXPECT_EQ(0, sys_setdevns(uts_fd, utsns, CLONE_NEWUTS,
+				  SETDEVNS_UNSHARE)) TH_LOG("unshare: %m");
 	/* ...but it cannot take the host's context away from the host. */
 	EXPECT_ERRNO(sys_setdevns(self->uts_fd, utsns, CLONE_NEWUTS,
 				  SETDEVNS_MIGRATE), EPERM);
 	/* ...nor its own private context from its namespace to another. */
 	private_fd = open("/dev/test_perns_uts", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(private_fd, 0);
-	ASSERT_EQ(devctx(utsns, fd_rdev(private_fd), &mine), 0);
-	ASSERT_EQ(mine.flags & NS_DEVCTX_PRIVATE, NS_DEVCTX_PRIVATE);
-	ASSERT_EQ(unshare(CLONE_NEWUTS), 0);
+	ASSERT_LE(0, private_fd);
+	ASSERT_EQ(0, devctx(utsns, fd_rdev(private_fd), &mine));
+	ASSERT_EQ(NS_DEVCTX_PRIVATE, mine.flags & NS_DEVCTX_PRIVATE);
+	ASSERT_EQ(0, unshare(CLONE_NEWUTS));
 	utsns2 = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(utsns2, 0);
+	ASSERT_LE(0, utsns2);
 	EXPECT_ERRNO(sys_setdevns(private_fd, utsns2, CLONE_NEWUTS,
 				  SETDEVNS_MIGRATE), EPERM);
-	ASSERT_EQ(devctx(utsns, fd_rdev(private_fd), &info), 0);
-	EXPECT_EQ(info.ctx_id, mine.ctx_id);
-	EXPECT_EQ(info.flags & NS_DEVCTX_PRIVATE, NS_DEVCTX_PRIVATE);
+	ASSERT_EQ(0, devctx(utsns, fd_rdev(private_fd), &info));
+	EXPECT_EQ(mine.ctx_id, info.ctx_id);
+	EXPECT_EQ(NS_DEVCTX_PRIVATE, info.flags & NS_DEVCTX_PRIVATE);
 	close(utsns2);
 	close(private_fd);
 	/* ...nor change the host's namespaces. */
 	EXPECT_ERRNO(sys_setdevns(uts_fd, self->self_uts, 0,
 				  SETDEVNS_SHARE), EPERM);
-	ASSERT_EQ(devctx(self->self_uts, self->uts_rdev, &host_after), 0);
-	EXPECT_EQ(host_after.ctx_id, host_before.ctx_id);
-	EXPECT_EQ(host_after.flags, host_before.flags);
+	ASSERT_EQ(0, devctx(self->self_uts, self->uts_rdev, &host_after));
+	EXPECT_EQ(host_before.ctx_id, host_after.ctx_id);
+	EXPECT_EQ(host_before.flags, host_after.flags);
 
 	close(uts_fd);
 	close(utsns);
@@ -1168,20 +1168,20 @@ TEST_F(errors, pidfd_exited)
 	pid_t pid;
 
 	pid = fork();
-	ASSERT_GE(pid, 0);
+	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(0);
 	pidfd = sys_pidfd_open(pid, 0);
-	ASSERT_GE(pidfd, 0) TH_LOG("pidfd_open: %m");
+	ASSERT_LE(0, pidfd) TH_LOG("pidfd_open: %m");
 
 	/* Exited, not reaped yet. */
-	ASSERT_EQ(waitid(P_PIDFD, pidfd, &si, WEXITED | WNOWAIT), 0);
+	ASSERT_EQ(0, waitid(P_PIDFD, pidfd, &si, WEXITED | WNOWAIT));
 	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
 				  SETDEVNS_SHARE), ESRCH);
 	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
 				  SETDEVNS_UNSHARE), ESRCH);
 	/* Reaped. */
-	ASSERT_EQ(waitid(P_PIDFD, pidfd, &si, WEXITED), 0);
+	ASSERT_EQ(0, waitid(P_PIDFD, pidfd, &si, WEXITED));
 	EXPECT_ERRNO(sys_setdevns(self->uts_fd, pidfd, CLONE_NEWUTS,
 				  SETDEVNS_MIGRATE), ESRCH);
 	close(pidfd);
@@ -1194,9 +1194,9 @@ TEST_F(errors, dev_fd_not_writable)
 	unsigned int mode;
 
 	ro = open("/dev/test_perns_uts", O_RDONLY | O_CLOEXEC);
-	ASSERT_GE(ro, 0);
+	ASSERT_LE(0, ro);
 	path = open("/dev/test_perns_uts", O_PATH | O_CLOEXEC);
-	ASSERT_GE(path, 0);
+	ASSERT_LE(0, path);
 	for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1) {
 		EXPECT_ERRNO(sys_setdevns(ro, self->h.ns_fd, 0, mode), EBADF);
 		EXPECT_ERRNO(sys_setdevns(ro, self->h.pidfd, CLONE_NEWUTS,
@@ -1206,8 +1206,8 @@ TEST_F(errors, dev_fd_not_writable)
 	}
 	/* Write-only is enough. */
 	wo = open("/dev/test_perns_uts", O_WRONLY | O_CLOEXEC);
-	ASSERT_GE(wo, 0);
-	EXPECT_EQ(sys_setdevns(wo, self->h.ns_fd, 0, SETDEVNS_SHARE), 0);
+	ASSERT_LE(0, wo);
+	EXPECT_EQ(0, sys_setdevns(wo, self->h.ns_fd, 0, SETDEVNS_SHARE));
 	close(wo);
 	close(path);
 	close(ro);
@@ -1229,35 +1229,35 @@ TEST_F(errors, devctx_sizes)
 	struct ns_devctx_big big;
 	int ns = self->self_uts;
 
-	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
-	EXPECT_EQ(info.size, NS_DEVCTX_SIZE_VER1);
-	EXPECT_EQ(sizeof(info), NS_DEVCTX_SIZE_VER1);
-	EXPECT_EQ(_IOC_SIZE(NS_GET_DEVCTX), NS_DEVCTX_SIZE_VER1);
+	ASSERT_EQ(0, devctx(ns, self->uts_rdev, &info));
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER1, info.size);
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER1, sizeof(info));
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER1, _IOC_SIZE(NS_GET_DEVCTX));
 
 	/* The first version: what it knows, nothing past it. */
 	memset(&big, 0xa5, sizeof(big));
 	memset(&big.known, 0, NS_DEVCTX_SIZE_VER0);
 	big.known.dev_major = major(self->uts_rdev);
 	big.known.dev_minor = minor(self->uts_rdev);
-	ASSERT_EQ(ioctl(ns, NS_GET_DEVCTX_SIZE(NS_DEVCTX_SIZE_VER0), &big), 0)
+	ASSERT_EQ(0, ioctl(ns, NS_GET_DEVCTX_SIZE(NS_DEVCTX_SIZE_VER0), &big))
 		TH_LOG("VER0: %m");
 	memcpy(&v0, &big.known, sizeof(v0));
-	EXPECT_EQ(v0.size, NS_DEVCTX_SIZE_VER0);
-	EXPECT_EQ(v0.ctx_id, info.ctx_id);
-	EXPECT_EQ(v0.flags, info.flags);
-	EXPECT_EQ(big.known.owner_ino, 0xa5a5a5a5a5a5a5a5ULL);
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER0, v0.size);
+	EXPECT_EQ(info.ctx_id, v0.ctx_id);
+	EXPECT_EQ(info.flags, v0.flags);
+	EXPECT_EQ(0xa5a5a5a5a5a5a5a5ULL, big.known.owner_ino);
 
 	/* A newer, larger struct with a zero tail. */
 	memset(&big, 0, sizeof(big));
 	big.known.dev_major = major(self->uts_rdev);
 	big.known.dev_minor = minor(self->uts_rdev);
-	ASSERT_EQ(ioctl(ns, NS_GET_DEVCTX_SIZE(sizeof(big)), &big), 0)
+	ASSERT_EQ(0, ioctl(ns, NS_GET_DEVCTX_SIZE(sizeof(big)), &big))
 		TH_LOG("larger: %m");
-	EXPECT_EQ(big.known.size, NS_DEVCTX_SIZE_VER1);
-	EXPECT_EQ(big.known.ctx_id, info.ctx_id);
-	EXPECT_EQ(big.known.owner_ino, info.owner_ino);
-	EXPECT_EQ(big.future[0], 0);
-	EXPECT_EQ(big.future[1], 0);
+	EXPECT_EQ(NS_DEVCTX_SIZE_VER1, big.known.size);
+	EXPECT_EQ(info.ctx_id, big.known.ctx_id);
+	EXPECT_EQ(info.owner_ino, big.known.owner_ino);
+	EXPECT_EQ(0, big.future[0]);
+	EXPECT_EQ(0, big.future[1]);
 
 	/* ...and with a tail this kernel does not know. */
 	big.future[1] = 1;
@@ -1285,19 +1285,19 @@ TEST_F(errors, devctx_errors)
 	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, (void *)8), EFAULT);
 
 	/* The out fields are not read: a struct may be used again. */
-	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	ASSERT_EQ(0, devctx(ns, self->uts_rdev, &info));
 	info.flags = ~0U;
 	info.size = 0;
-	EXPECT_EQ(ioctl(ns, NS_GET_DEVCTX, &info), 0);
+	EXPECT_EQ(0, ioctl(ns, NS_GET_DEVCTX, &info));
 
 	/* Not a perns device. */
-	ASSERT_EQ(stat("/dev/null", &st), 0);
+	ASSERT_EQ(0, stat("/dev/null", &st));
 	EXPECT_ERRNO(devctx(ns, st.st_rdev, &info), ENODEV);
 	EXPECT_ERRNO(devctx(ns, makedev(0, 0), &info), ENODEV);
-	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	ASSERT_EQ(0, devctx(ns, self->uts_rdev, &info));
 	info.dev_major = UINT32_MAX;
 	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), ENODEV);
-	ASSERT_EQ(devctx(ns, self->uts_rdev, &info), 0);
+	ASSERT_EQ(0, devctx(ns, self->uts_rdev, &info));
 	info.dev_minor = UINT32_MAX;
 	EXPECT_ERRNO(ioctl(ns, NS_GET_DEVCTX, &info), ENODEV);
 	/* A device of another namespace type. */
@@ -1315,19 +1315,19 @@ TEST(syscall_number)
 
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv) || \
 	defined(__i386__) || defined(__loongarch__)
-	EXPECT_EQ(__NR_setdevns, SETDEVNS_NR_GENERIC);
+	EXPECT_EQ(SETDEVNS_NR_GENERIC, __NR_setdevns);
 #else
 	TH_LOG("__NR_setdevns is %d on this architecture", __NR_setdevns);
 #endif
 	for (nr = 463; nr <= 471; nr++) {
 		errno = 0;
-		EXPECT_EQ(syscall(nr, -1, -1, 0, 0, 0, 0), -1);
-		EXPECT_EQ(errno, ENOSYS) TH_LOG("syscall %ld: %m", nr);
+		EXPECT_EQ(-1, syscall(nr, -1, -1, 0, 0, 0, 0));
+		EXPECT_EQ(ENOSYS, errno) TH_LOG("syscall %ld: %m", nr);
 	}
 	/* Zero flags: the flags are checked first. */
 	errno = 0;
-	EXPECT_EQ(syscall(__NR_setdevns, -1, -1, 0, 0), -1);
-	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(-1, syscall(__NR_setdevns, -1, -1, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
 }
 
 /* /proc/perns/devices lists each device, as documented in procfs-perns. */
@@ -1344,8 +1344,8 @@ TEST(proc_devices)
 	if (why)
 		SKIP(return, "%s", why);
 	f = fopen("/proc/perns/devices", "re");
-	ASSERT_NE(f, NULL) TH_LOG("/proc/perns/devices: %m");
-	ASSERT_NE(fgets(line, sizeof(line), f), NULL);
+	ASSERT_NE(NULL, f) TH_LOG("/proc/perns/devices: %m");
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
 	EXPECT_STREQ(line, "type\tdevice\tcount\tmode\tname\n");
 	while (fgets(line, sizeof(line), f)) {
 		struct stat st;
@@ -1354,16 +1354,16 @@ TEST(proc_devices)
 
 		n = sscanf(line, "%31[a-z]\t%u:%u\t%u\t%31[a-z]\t%63s", type,
 			   &maj, &min, &count, mode, name);
-		ASSERT_EQ(n, 6) TH_LOG("bad line: %s", line);
+		ASSERT_EQ(6, n) TH_LOG("bad line: %s", line);
 		EXPECT_TRUE(!strcmp(mode, "shared") || !strcmp(mode, "private"));
 		if (strncmp(name, "test_perns_", 11))
 			continue;
 		EXPECT_STREQ(mode, "shared");
-		EXPECT_EQ(count, 1);
+		EXPECT_EQ(1, count);
 		snprintf(path, sizeof(path), "/dev/%s", name);
-		ASSERT_EQ(stat(path, &st), 0) TH_LOG("%s: %m", path);
-		EXPECT_EQ(major(st.st_rdev), maj);
-		EXPECT_EQ(minor(st.st_rdev), min);
+		ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %m", path);
+		EXPECT_EQ(maj, major(st.st_rdev));
+		EXPECT_EQ(min, minor(st.st_rdev));
 		if (strcmp(name, "test_perns_plain"))
 			EXPECT_STREQ(name + 11, type);
 		found++;
@@ -1376,7 +1376,7 @@ TEST(proc_devices)
 		want += !access(path, F_OK);
 	}
 	/* One per namespace type the kernel has, and test_perns_plain (uts) */
-	EXPECT_EQ(found, want + !access("/proc/self/ns/uts", F_OK));
+	EXPECT_EQ(want + !access("/proc/self/ns/uts", F_OK), found);
 }
 
 /*
@@ -1401,9 +1401,9 @@ TEST(types_configured_out)
 	if (why)
 		SKIP(return, "%s", why);
 	mnt = open("/dev/test_perns_mnt", O_RDWR | O_CLOEXEC);
-	ASSERT_GE(mnt, 0);
+	ASSERT_LE(0, mnt);
 	pidfd = sys_pidfd_open(getpid(), 0);
-	ASSERT_GE(pidfd, 0);
+	ASSERT_LE(0, pidfd);
 	for (i = 0; i < ARRAY_SIZE(all); i++) {
 		char path[64];
 
@@ -1412,8 +1412,8 @@ TEST(types_configured_out)
 			continue;
 		off++;
 		TH_LOG("%s namespaces are configured out", all[i].name);
-		EXPECT_NE(access(all[i].dev, F_OK), 0);
-		EXPECT_EQ(errno, ENOENT);
+		EXPECT_NE(0, access(all[i].dev, F_OK));
+		EXPECT_EQ(ENOENT, errno);
 		for (mode = SETDEVNS_SHARE; mode <= SETDEVNS_MIGRATE; mode <<= 1)
 			EXPECT_ERRNO(sys_setdevns(mnt, pidfd, all[i].nstype,
 						  mode), EINVAL);
@@ -1488,13 +1488,13 @@ TEST_F_TIMEOUT(errors, unshare_loop_memory, 300)
 		SKIP(return, "no /sys/kernel/slab (SLUB sysfs)");
 	if (access("/proc/self/ns/user", F_OK))
 		SKIP(return, "no user namespaces");
-	ASSERT_EQ(pipe2(sync, O_CLOEXEC), 0);
-	ASSERT_EQ(pipe2(go, O_CLOEXEC), 0);
+	ASSERT_EQ(0, pipe2(sync, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
 	before = slab_unreclaimable();
-	ASSERT_GT(before, 0);
+	ASSERT_LT(0, before);
 
 	pid = fork();
-	ASSERT_GE(pid, 0);
+	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		int i;
 
@@ -1518,21 +1518,21 @@ TEST_F_TIMEOUT(errors, unshare_loop_memory, 300)
 	}
 	close(sync[1]);
 	close(go[0]);
-	ASSERT_EQ(read(sync[0], &c, 1), 1) TH_LOG("the loop failed");
+	ASSERT_EQ(1, read(sync[0], &c, 1)) TH_LOG("the loop failed");
 	after = slab_unreclaimable();
 	close(go[1]);
 	{
 		int status;
 
-		ASSERT_EQ(waitpid(pid, &status, 0), pid);
-		EXPECT_EQ(status, 0);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, status);
 	}
 	close(sync[0]);
-	ASSERT_GT(after, 0);
+	ASSERT_LT(0, after);
 	per_iter = (after - before) / UNSHARE_LOOPS;
 	TH_LOG("%d unshares by uid %d: slab %+lld bytes, %lld per unshare",
 	       UNSHARE_LOOPS, NOBODY, after - before, per_iter);
-	EXPECT_LT(per_iter, 16);
+	EXPECT_GT(16, per_iter);
 }
 
 TEST_HARNESS_MAIN
