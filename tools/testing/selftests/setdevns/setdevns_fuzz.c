@@ -69,6 +69,7 @@
 /* Where a result is reported: a shared page the parent reads. */
 struct stats {
 	unsigned long ops[32];
+	unsigned long done[32];		/* of which succeeded */
 	unsigned long err[160];
 	unsigned long failures;
 	unsigned long respawns, reloads, kills;
@@ -188,6 +189,8 @@ static void fail(const char *what, int err)
 static void count(unsigned int op, long ret, int err)
 {
 	__atomic_add_fetch(&stats->ops[op], 1, __ATOMIC_RELAXED);
+	if (ret >= 0)
+		__atomic_add_fetch(&stats->done[op], 1, __ATOMIC_RELAXED);
 	if (ret < 0 && err < 160)
 		__atomic_add_fetch(&stats->err[err], 1, __ATOMIC_RELAXED);
 }
@@ -241,7 +244,9 @@ static const char * const op_names[] = {
 };
 
 static int fds[NFDS];
+static int fd_dev[NFDS];	/* index in devices[] of fds[i], or -1 */
 static int nsfds[NFDS];
+static int nsfd_type[NFDS];	/* index in nstypes[] of nsfds[i], or -1 */
 static int sock_tx = -1, sock_rx = -1;	/* files between workers */
 static char *bad_page;		/* a mapped page followed by an unmapped one */
 
@@ -277,7 +282,8 @@ static void do_open(void)
 {
 	static const int modes[] = { O_RDONLY, O_WRONLY, O_RDWR, O_PATH };
 	int slot = below(NFDS), flags = modes[below(4)];
-	const char *dev = devices[below(ARRAY_SIZE(devices))];
+	int d = below(ARRAY_SIZE(devices));
+	const char *dev = devices[d];
 	int fd;
 
 	op_log("open %s flags %#x", dev, flags);
@@ -293,6 +299,7 @@ static void do_open(void)
 	if (fds[slot] >= 0)
 		close(fds[slot]);
 	fds[slot] = fd;
+	fd_dev[slot] = d;
 }
 
 static void do_close(void)
@@ -306,6 +313,49 @@ static void do_close(void)
 	count(OP_CLOSE, 0, 0);
 }
 
+/*
+ * A call that can succeed: a device of type @t (a file of ours, or one
+ * opened now, bound to our namespace's context) and a namespace of the
+ * same type (one we remembered, or our own), in one of the three modes.
+ * Random arguments alone rarely get past the checks; the sequences that
+ * matter (make our context private, open the device again, share or
+ * migrate that context elsewhere) need these.
+ */
+static void do_setdevns_coherent(void)
+{
+	static const unsigned int modes[] = {
+		SETDEVNS_SHARE, SETDEVNS_UNSHARE, SETDEVNS_MIGRATE,
+	};
+	unsigned int t = below(8), i, f = modes[below(3)];
+	int dev = -1, ns = -1, own_dev = -1, own_ns = -1;
+	char path[64];
+	long ret;
+
+	for (i = 0; i < NFDS && dev < 0; i++)
+		if (fd_dev[(i + t) % NFDS] == (int)t && below(2))
+			dev = fds[(i + t) % NFDS];
+	if (dev < 0) {
+		own_dev = open(devices[t], O_RDWR | O_CLOEXEC);
+		dev = own_dev;
+	}
+	for (i = 0; i < NFDS && ns < 0; i++)
+		if (nsfd_type[(i + t) % NFDS] == (int)t && below(2))
+			ns = nsfds[(i + t) % NFDS];
+	if (ns < 0) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsnames[t]);
+		own_ns = open(path, O_RDONLY | O_CLOEXEC);
+		ns = own_ns;
+	}
+	op_log("setdevns(%d %s, %d %s, %#x)", dev, devices[t], ns, nsnames[t], f);
+	ret = sys_setdevns(dev, ns, below(2) ? nstypes[t] : 0, f);
+	CHECK(OP_SETDEVNS, "setdevns", ret, 8, EINVAL, EBADF, ENODEV, EPERM,
+	      EOPNOTSUPP, ESRCH, EBUSY, ENOMEM);
+	if (own_dev >= 0)
+		close(own_dev);
+	if (own_ns >= 0)
+		close(own_ns);
+}
+
 static void do_setdevns(void)
 {
 	static const unsigned int flags[] = {
@@ -316,6 +366,11 @@ static void do_setdevns(void)
 	int type = below(4) ? 0 : nstypes[below(8)];
 	unsigned int f = flags[below(7)];
 	long ret;
+
+	if (below(2)) {
+		do_setdevns_coherent();
+		return;
+	}
 
 	if (below(4) == 0)
 		ns = nsfds[below(NFDS)];
@@ -474,6 +529,7 @@ static void do_setns(void)
 		if (nsfds[i] >= 0)
 			close(nsfds[i]);
 		nsfds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		nsfd_type[i] = t;
 		count(OP_SETNS, 0, 0);
 		return;
 	}
@@ -547,6 +603,7 @@ static void do_recv(void)
 		if (fds[slot] >= 0)
 			close(fds[slot]);
 		fds[slot] = fd;
+		fd_dev[slot] = -1;
 	}
 }
 
@@ -574,7 +631,9 @@ static void worker(int id, unsigned int incarnation)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	for (i = 0; i < NFDS; i++) {
 		fds[i] = -1;
+		fd_dev[i] = -1;
 		nsfds[i] = -1;
+		nsfd_type[i] = -1;
 	}
 	bad_page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -721,9 +780,10 @@ int main(int argc, char **argv)
 			for (total = 0, i = 0; i < OP_NR; i++)
 				total += stats->ops[i];
 			errnos(errs, sizeof(errs));
-			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads, %u namespaces alive, slab %ld kB, errnos%s\n",
+			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads, ",
 			       (long)(last - start), total, stats->failures,
-			       stats->respawns, stats->reloads,
+			       stats->respawns, stats->reloads);
+			printf("%u namespaces alive, slab %ld kB, errnos%s\n",
 			       namespaces_alive(), slab_kb(), errs);
 		}
 	}
@@ -736,7 +796,8 @@ int main(int argc, char **argv)
 
 	for (total = 0, i = 0; i < OP_NR; i++) {
 		total += stats->ops[i];
-		printf("# %-9s %lu\n", op_names[i], stats->ops[i]);
+		printf("# %-9s %lu (%lu succeeded)\n", op_names[i],
+		       stats->ops[i], stats->done[i]);
 	}
 	errnos(errs, sizeof(errs));
 	printf("# errnos:%s\n", errs);
