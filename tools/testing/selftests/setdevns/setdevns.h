@@ -116,4 +116,21 @@ static inline bool module_loaded(const char *name)
 	return found;
 }
 
+/* The field @name of /proc/meminfo ("Slab", "SUnreclaim") in kB, or -1. */
+static inline long long meminfo_kb(const char *name)
+{
+	size_t len = strlen(name);
+	long long kb = -1;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (kb < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			sscanf(line + len + 1, "%lld", &kb);
+	fclose(f);
+	return kb;
+}
+
 #endif /* __SETDEVNS_H */

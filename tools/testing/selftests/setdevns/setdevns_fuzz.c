@@ -157,22 +157,6 @@ static unsigned int namespaces_alive(void)
 	return nseen;
 }
 
-/* The kernel's slab memory in kB (Slab: in /proc/meminfo), -1 if unknown. */
-static long slab_kb(void)
-{
-	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 static void fail(const char *what, int err)
 {
 	unsigned int i;
@@ -783,8 +767,8 @@ int main(int argc, char **argv)
 			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads, ",
 			       (long)(last - start), total, stats->failures,
 			       stats->respawns, stats->reloads);
-			printf("%u namespaces alive, slab %ld kB, errnos%s\n",
-			       namespaces_alive(), slab_kb(), errs);
+			printf("%u namespaces alive, slab %lld kB, errnos%s\n",
+			       namespaces_alive(), meminfo_kb("Slab"), errs);
 		}
 	}
 	for (i = 0; i < workers; i++)

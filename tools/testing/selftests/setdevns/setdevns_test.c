@@ -1448,23 +1448,17 @@ static void shrink_slabs(void)
 static long long slab_unreclaimable(void)
 {
 	long long best = -1;
-	char line[128];
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		long long kb = -1;
-		FILE *f;
+		long long kb;
 
 		usleep(300 * 1000);
 		shrink_slabs();
-		f = fopen("/proc/meminfo", "re");
-		if (!f)
+		kb = meminfo_kb("SUnreclaim");
+		if (kb < 0)
 			return -1;
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "SUnreclaim: %lld kB", &kb) == 1)
-				break;
-		fclose(f);
-		if (kb >= 0 && (best < 0 || kb * 1024 < best))
+		if (best < 0 || kb * 1024 < best)
 			best = kb * 1024;
 	}
 	return best;
