@@ -104,6 +104,19 @@ static inline int ucreate(struct udev *u, struct uinput_setup *setup)
 	return 0;
 }
 
+/* Opens /dev/uinput for a new device named "vinput-test KIND PID". */
+static inline int uopen(struct udev *u, struct uinput_setup *setup,
+			const char *kind)
+{
+	memset(u, 0, sizeof(*u));
+	u->ufd = open("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (u->ufd < 0)
+		return -1;
+	snprintf(setup->name, sizeof(setup->name), "vinput-test %s %d", kind,
+		 getpid());
+	return 0;
+}
+
 /* A keyboard with KEY_ESC to KEY_KPDOT, without autorepeat. */
 static inline int ukeyboard(struct udev *u)
 {
@@ -113,12 +126,8 @@ static inline int ukeyboard(struct udev *u)
 	};
 	int k;
 
-	memset(u, 0, sizeof(*u));
-	u->ufd = open("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (u->ufd < 0)
+	if (uopen(u, &setup, "kbd"))
 		return -1;
-	snprintf(setup.name, sizeof(setup.name), "vinput-test kbd %d",
-		 getpid());
 	ioctl(u->ufd, UI_SET_EVBIT, EV_KEY);
 	ioctl(u->ufd, UI_SET_EVBIT, EV_LED);
 	ioctl(u->ufd, UI_SET_LEDBIT, LED_CAPSL);
@@ -147,12 +156,8 @@ static inline int utouch(struct udev *u)
 			.product = 0x9abc, .version = 1 },
 	};
 
-	memset(u, 0, sizeof(*u));
-	u->ufd = open("/dev/uinput", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (u->ufd < 0)
+	if (uopen(u, &setup, "touch"))
 		return -1;
-	snprintf(setup.name, sizeof(setup.name), "vinput-test touch %d",
-		 getpid());
 	ioctl(u->ufd, UI_SET_EVBIT, EV_KEY);
 	ioctl(u->ufd, UI_SET_EVBIT, EV_ABS);
 	ioctl(u->ufd, UI_SET_KEYBIT, BTN_TOUCH);
