@@ -1150,6 +1150,39 @@ out_unlock:
 }
 EXPORT_SYMBOL_GPL(register_perns_device);
 
+/*
+ * The first half of unregister_perns_device(): from here on no new file
+ * binds to @ops and no new namespace gets a context of it. Queues every
+ * context of the device on @release and arms @drained; false if @ops is
+ * not a registered device of @type.
+ */
+static bool perns_device_unpublish(struct perns_type *type,
+				   struct perns_operations *ops,
+				   struct completion *drained,
+				   struct list_head *release)
+{
+	struct perns_context *base;
+
+	guard(mutex)(&perns_mutex);
+	guard(rwsem_write)(&type->rwsem);
+	if (WARN(!ops->dev_list.next || list_empty(&ops->dev_list) ||
+		 ops->type != type - perns_types,
+		 "perns: unregistering unregistered device\n"))
+		return false;
+	base = ops->base;
+	WRITE_ONCE(ops->base, NULL);
+	list_del_init(&ops->dev_list);
+	if (ops->count)
+		mtree_erase(&perns_devices, ops->devt);
+	if (ops->flags & PERNS_CTX_PRIVATE)
+		type->nr_private--;
+	ops->drained = drained;
+	perns_clear_slots(type, ops, release);
+	perns_context_disown(base);
+	list_add_tail(&base->owner_node, release);
+	return true;
+}
+
 /**
  * unregister_perns_device() - unregister a per-namespace character device
  * @nstype: the namespace type it was registered for
@@ -1167,34 +1200,12 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 {
 	struct perns_type *type = perns_type_get(nstype);
 	DECLARE_COMPLETION_ONSTACK(drained);
-	struct perns_context *base;
 	LIST_HEAD(release);
 
 	if (WARN_ON(IS_ERR(type)))
 		return;
-	mutex_lock(&perns_mutex);
-	down_write(&type->rwsem);
-	if (WARN(!ops->dev_list.next || list_empty(&ops->dev_list) ||
-		 ops->type != type - perns_types,
-		 "perns: unregistering unregistered device\n")) {
-		up_write(&type->rwsem);
-		mutex_unlock(&perns_mutex);
+	if (!perns_device_unpublish(type, ops, &drained, &release))
 		return;
-	}
-	/* No new file binds and no new namespace gets a context from here on. */
-	base = ops->base;
-	WRITE_ONCE(ops->base, NULL);
-	list_del_init(&ops->dev_list);
-	if (ops->count)
-		mtree_erase(&perns_devices, ops->devt);
-	if (ops->flags & PERNS_CTX_PRIVATE)
-		type->nr_private--;
-	ops->drained = &drained;
-	perns_clear_slots(type, ops, &release);
-	perns_context_disown(base);
-	list_add_tail(&base->owner_node, &release);
-	up_write(&type->rwsem);
-	mutex_unlock(&perns_mutex);
 
 	/*
 	 * Lockless readers of the device-number index (NS_GET_DEVCTX,
