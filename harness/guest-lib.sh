@@ -32,7 +32,7 @@ slab_kb() {
 # SLAB_CACHES: the caches the verdict covers: every kmalloc cache (perns,
 # valarm and vinput allocate from kmalloc, accounted ones from kmalloc-cg-*)
 # and the namespace caches the churn goes through.
-SLAB_CACHES='^(kmalloc-|nsproxy |pid_namespace |user_namespace |uts_namespace |mnt_cache |cred_jar )'
+SLAB_CACHES='^(kmalloc-|nsproxy |pid_namespace |user_namespace |uts_namespace |net_namespace |mnt_cache |cred_jar )'
 
 # slab_snapshot FILE: "cache bytes-in-use" for SLAB_CACHES, after a settle
 slab_snapshot() {
@@ -44,13 +44,19 @@ slab_snapshot() {
 # most MARGIN_KB above its start; prints the five that grew most and
 # "stress: slab verdict: ok" or "... FAILED"
 slab_verdict() {
+	if [ ! -s "$1" ] || [ ! -s "$2" ]; then
+		echo "stress: slab: no snapshot of /proc/slabinfo to compare"
+		echo "stress: slab verdict: FAILED"
+		return 1
+	fi
+	: >/tmp/slab.delta
 	awk -v m="$3" '
 		NR == FNR { b[$1] = $2; next }
 		{ d = int(($2 - b[$1]) / 1024); n++
 		  if (d > m) { bad++; print "stress: slab: " $1 " grew " d " kB (margin " m " kB)" }
 		  print d, $1 > "/tmp/slab.delta" }
 		END { print "stress: slab: " n " caches compared, " bad + 0 " above the margin"
-		      exit bad > 0 }' "$1" "$2"
+		      exit (bad > 0 || n == 0) }' "$1" "$2"
 	rc=$?
 	sort -rn /tmp/slab.delta | head -n 5 | while read -r d c; do
 		echo "stress: slab: largest change: $c ${d} kB"
