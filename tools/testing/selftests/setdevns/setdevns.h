@@ -106,7 +106,7 @@ static inline bool module_loaded(const char *name)
 	size_t len = strlen(name);
 	char line[256];
 	bool found = false;
-	FILE *f = fopen("/proc/modules", "r");
+	FILE *f = fopen("/proc/modules", "re");
 
 	if (!f)
 		return false;

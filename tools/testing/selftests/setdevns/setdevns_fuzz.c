@@ -124,19 +124,26 @@ static void errnos(char *buf, size_t len)
  * The namespaces alive that some task is in: distinct inodes under
  * /proc/PID/ns/ for the eight types (those only a file holds are missed).
  */
+static int cmp_ino(const void *a, const void *b)
+{
+	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static unsigned int namespaces_alive(void)
 {
 	static const char * const types[] = {
 		"user", "uts", "ipc", "pid", "net", "mnt", "cgroup", "time",
 	};
 	static ino_t seen[65536];
-	unsigned int nseen = 0, i, j;
+	unsigned int nseen = 0, ndistinct = 0, i;
 	struct dirent *d;
 	DIR *proc = opendir("/proc");
 
 	if (!proc)
 		return 0;
-	while ((d = readdir(proc)) && nseen < ARRAY_SIZE(seen)) {
+	while ((d = readdir(proc))) {
 		char path[300];
 		struct stat st;
 
@@ -145,16 +152,16 @@ static unsigned int namespaces_alive(void)
 		for (i = 0; i < ARRAY_SIZE(types); i++) {
 			snprintf(path, sizeof(path), "/proc/%s/ns/%s",
 				 d->d_name, types[i]);
-			if (stat(path, &st))
-				continue;
-			for (j = 0; j < nseen && seen[j] != st.st_ino; j++)
-				;
-			if (j == nseen && nseen < ARRAY_SIZE(seen))
+			if (nseen < ARRAY_SIZE(seen) && !stat(path, &st))
 				seen[nseen++] = st.st_ino;
 		}
 	}
 	closedir(proc);
-	return nseen;
+	qsort(seen, nseen, sizeof(*seen), cmp_ino);
+	for (i = 0; i < nseen; i++)
+		if (!i || seen[i] != seen[i - 1])
+			ndistinct++;
+	return ndistinct;
 }
 
 static void fail(const char *what, int err)
@@ -207,6 +214,7 @@ static const char * const devices[] = {
 	"/dev/test_perns_cgroup", "/dev/test_perns_time",
 	"/dev/test_perns_plain", "/dev/valarm", "/dev/null",
 };
+#define VALARM_DEV	9	/* index of /dev/valarm in devices[] */
 
 static const int nstypes[] = {
 	CLONE_NEWUSER, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET,
@@ -294,6 +302,7 @@ static void do_close(void)
 	if (fds[slot] >= 0)
 		close(fds[slot]);
 	fds[slot] = -1;
+	fd_dev[slot] = -1;
 	count(OP_CLOSE, 0, 0);
 }
 
@@ -364,6 +373,48 @@ static void do_setdevns(void)
 	      EOPNOTSUPP, ESRCH, EBUSY, ENOMEM);
 }
 
+/*
+ * A query that can succeed: the device of a file we hold (or of one of
+ * the test devices), a namespace file of its type, a whole structure.
+ */
+static void do_devctx_coherent(void)
+{
+	unsigned int t = below(8), i, size = below(2) ? NS_DEVCTX_SIZE_VER0 :
+					     NS_DEVCTX_SIZE_VER1;
+	struct ns_devctx *p = (struct ns_devctx *)(bad_page + 4096 - size);
+	int ns = -1, own_ns = -1;
+	char path[64];
+	struct stat st;
+	long ret;
+
+	for (i = 0; i < NFDS && ns < 0; i++)
+		if (nsfd_type[(i + t) % NFDS] == (int)t && below(2))
+			ns = nsfds[(i + t) % NFDS];
+	if (ns < 0) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsnames[t]);
+		own_ns = open(path, O_RDONLY | O_CLOEXEC);
+		ns = own_ns;
+	}
+	memset(p, 0, size);
+	if (!stat(devices[t], &st)) {
+		p->dev_major = major(st.st_rdev);
+		p->dev_minor = minor(st.st_rdev);
+	}
+	op_log("NS_GET_DEVCTX fd %d %s dev %u:%u size %u", ns, nsnames[t],
+	       p->dev_major, p->dev_minor, size);
+	ret = ioctl(ns, _IOC(_IOC_READ | _IOC_WRITE, NSIO,
+			     _IOC_NR(NS_GET_DEVCTX), size), p);
+	/*
+	 * ENODEV while test_perns reloads; EINVAL if a reload gave the
+	 * number we read to a device of another type
+	 */
+	CHECK(OP_DEVCTX, "NS_GET_DEVCTX", ret, 3, EBADF, ENODEV, EINVAL);
+	if (!ret && (p->size != size || !p->ctx_id))
+		fail("NS_GET_DEVCTX: a short or id-less answer", 0);
+	if (own_ns >= 0)
+		close(own_ns);
+}
+
 static void do_devctx(void)
 {
 	static const unsigned int sizes[] = { 24, 32, 40, 16, 0, 64 };
@@ -374,6 +425,10 @@ static void do_devctx(void)
 	struct ns_devctx *p = pick_ptr(size);
 	long ret;
 
+	if (below(2)) {
+		do_devctx_coherent();
+		return;
+	}
 	if (p && (char *)p + size <= bad_page + 4096 && (char *)p >= bad_page) {
 		memset(p, 0, size);
 		if (size >= 16) {
@@ -424,6 +479,21 @@ static void do_valarm(void)
 		cmd = real[below(ARRAY_SIZE(real))];
 	}
 	ts = pick_ptr(16);
+	/*
+	 * Half the calls can succeed: a real command on a valarm file of
+	 * ours with a whole timespec
+	 */
+	if (below(2)) {
+		unsigned int i, start = below(NFDS);
+
+		for (i = 0; i < NFDS; i++)
+			if (fd_dev[(start + i) % NFDS] == VALARM_DEV)
+				fd = fds[(start + i) % NFDS];
+		ts = (void *)(bad_page + 4096 - 16);
+		cmd = below(2) ? ANDROID_ALARM_GET_TIME(below(5)) :
+		      below(2) ? ANDROID_ALARM_SET(below(5)) :
+				 ANDROID_ALARM_CLEAR(below(5));
+	}
 	if (ts && (char *)ts + 16 <= bad_page + 4096 && (char *)ts >= bad_page) {
 		struct timespec now;
 
