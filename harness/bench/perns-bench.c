@@ -20,13 +20,17 @@
  *  v  valarm (perns only): GET_TIME against the clock_gettime() system
  *     call and the vDSO, alarm lateness against a timerfd.
  *  u  an unprivileged unshare(CLONE_NEWUTS) loop: slab kept per iteration.
+ *  i  input (perns only): one key event from a uinput keyboard to a reader
+ *     of its vinput node against a reader of its evdev node.
  * -q: quick (reduced counts, for smoke tests).
  * Exit status: 0, or 2 on error.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -47,6 +51,8 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <linux/android_alarm.h>
+#include <linux/input.h>
+#include <linux/uinput.h>
 #include <linux/nsfs.h>
 #include <linux/perns.h>
 
@@ -76,7 +82,8 @@ static struct {
 	int held;		/* namespaces held, shared mode */
 	long contexts;		/* private contexts held, at most */
 	int chain;		/* unshare loop iterations */
-} n = { 6, 40e6, 401, MAX_ALARMS, 5, MAX_HELD, 1000000, 40000 };
+	int events;		/* input events per latency round */
+} n = { 6, 40e6, 401, MAX_ALARMS, 5, MAX_HELD, 1000000, 40000, 200 };
 
 static const int levels[] = { 0, 10, 100, 1000, 10000 };
 
@@ -1029,6 +1036,110 @@ static void bench_unshare_chain(void)
  * The kernel moves from tsc-early to tsc about a second after boot: wait
  * for it (at most 10 s), so that both kernels measure with the same clock.
  */
+/*
+ * Input: the time from a key event written to /dev/uinput to its read by
+ * the only reader of the device's evdev node, and of its vinput node (the
+ * foreground seat's), in alternating order from round to round. The same
+ * write path runs both handlers either way; what differs is the handler
+ * that has a client and the read. Median of n.events events per round.
+ */
+static int input_node(const char *sys, const char *prefix, char *out,
+		      size_t len)
+{
+	char path[128];
+	struct dirent *d;
+	DIR *dir;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/sys/class/input/%s", sys);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		if (!strncmp(d->d_name, prefix, strlen(prefix))) {
+			snprintf(out, len, "/dev/input/%.40s", d->d_name);
+			ret = 0;
+			break;
+		}
+	closedir(dir);
+	return ret;
+}
+
+static int input_key(int ufd, int value)
+{
+	struct input_event ev[2] = {
+		{ .type = EV_KEY, .code = KEY_L, .value = value },
+		{ .type = EV_SYN, .code = SYN_REPORT },
+	};
+
+	return write(ufd, ev, sizeof(ev)) == sizeof(ev) ? 0 : -1;
+}
+
+static double input_latency(int ufd, const char *node, double *samples)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct input_event ev[4];
+	double t;
+	int i;
+
+	pfd.fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (pfd.fd < 0)
+		die(node);
+	for (i = 0; i < n.events; i++) {
+		t = now_ns();
+		if (input_key(ufd, !(i & 1)) || poll(&pfd, 1, 1000) != 1 ||
+		    read(pfd.fd, ev, sizeof(ev)) != 2 * sizeof(ev[0]))
+			die("input event lost");
+		samples[i] = now_ns() - t;
+	}
+	close(pfd.fd);
+	return percentile(samples, n.events, 50);
+}
+
+static void bench_input(void)
+{
+	struct uinput_setup setup = {
+		.id = { .bustype = BUS_VIRTUAL, .vendor = 0x1234,
+			.product = 0x5679, .version = 1 },
+		.name = "perns-bench keyboard",
+	};
+	char sys[64], evdev[64], vinput[64];
+	double *samples = xcalloc(n.events);
+	int ufd, r;
+
+	if (run("modprobe vinput >/dev/null 2>&1") &&
+	    access("/sys/module/vinput", F_OK)) {
+		printf("@info skip input: no vinput module\n");
+		return;
+	}
+	ufd = open("/dev/uinput", O_WRONLY | O_CLOEXEC);
+	if (ufd < 0) {
+		printf("@info skip input: no /dev/uinput\n");
+		return;
+	}
+	if (ioctl(ufd, UI_SET_EVBIT, EV_KEY) ||
+	    ioctl(ufd, UI_SET_KEYBIT, KEY_L) ||
+	    ioctl(ufd, UI_DEV_SETUP, &setup) || ioctl(ufd, UI_DEV_CREATE) ||
+	    ioctl(ufd, UI_GET_SYSNAME(sizeof(sys)), sys) < 0)
+		die("uinput");
+	if (input_node(sys, "event", evdev, sizeof(evdev)) ||
+	    input_node(sys, "vinput", vinput, sizeof(vinput)))
+		die("no evdev or vinput node for the uinput keyboard");
+	for (r = 0; r < n.rounds; r++) {
+		bool vfirst = r & 1;
+
+		settle();
+		if (vfirst)
+			put_fig(input_latency(ufd, vinput, samples), "input.vinput");
+		put_fig(input_latency(ufd, evdev, samples), "input.evdev");
+		if (!vfirst)
+			put_fig(input_latency(ufd, vinput, samples), "input.vinput");
+	}
+	ioctl(ufd, UI_DEV_DESTROY);
+	close(ufd);
+	free(samples);
+}
+
 static void wait_clocksource(void)
 {
 	char buf[32];
@@ -1065,7 +1176,7 @@ static void info_file(const char *key, const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "csvu";
+	const char *sections = "csvui";
 	double t0 = now_ns();
 	struct rlimit rl = { MAX_HELD + 64, MAX_HELD + 64 };
 	int opt;
@@ -1081,12 +1192,13 @@ int main(int argc, char **argv)
 			n.held = 500;
 			n.contexts = 20000;
 			n.chain = 4000;
+			n.events = 50;
 			break;
 		case 's':
 			sections = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: perns-bench [-q] [-s csvu]\n");
+			fprintf(stderr, "usage: perns-bench [-q] [-s csvui]\n");
 			return 2;
 		}
 	}
@@ -1124,6 +1236,12 @@ int main(int argc, char **argv)
 	}
 	if (strchr(sections, 'u'))
 		bench_unshare_chain();
+	if (strchr(sections, 'i')) {
+		if (have_perns)
+			bench_input();
+		else
+			printf("@info skip input: no perns in this kernel\n");
+	}
 	unload_test_perns();
 	printf("@info guest_seconds %.1f\n", (now_ns() - t0) / 1e9);
 	printf("perns-bench: done (%.0f s of guest time)\n", (now_ns() - t0) / 1e9);
