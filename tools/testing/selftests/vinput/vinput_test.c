@@ -1089,7 +1089,8 @@ static uint64_t latency(struct udev *u, const char *path, uint64_t *samples)
  * One event through vinput against through evdev, on the same device, in
  * alternating rounds with only one of the two open. The target is 1.2,
  * but timings of the debug kernel under TCG are noise: the ratio is
- * printed, and the test fails only if an event is lost.
+ * printed, and the test fails only if an event is lost. The verdict is
+ * make bench's (section i, under -icount).
  */
 TEST(latency_vs_evdev)
 {
