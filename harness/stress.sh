@@ -17,26 +17,33 @@ before=$(slab_kb)
 echo "stress: slab before: ${before} kB"
 echo "HARNESS-TEST stress"
 # trinity as nobody (util-linux setpriv: busybox has neither chpst nor a
-# setpriv that changes ids); --disable-fds=sockets, as its socket cache
+# setpriv that changes ids), for the first half of the run: the files it
+# opens at its start keep valarm loaded, and in the second half the fuzzer
+# unloads and loads it again. --disable-fds=sockets, as its socket cache
 # setup segfaults in this guest. It prints each call; only the call names
 # are kept (the full log would fill the guest's tmpfs), counted at the end.
-# Its victim file is a node of its own for valarm's device number, open
-# to nobody: /dev/valarm is root's and comes and goes as the fuzzer
-# reloads the module, and trinity gives up if its victim path is missing
-# when it starts. After a reload the number may name another perns device
-# (the minor is dynamic), which is as good a victim.
-if [ -x /usr/bin/trinity ] && [ -x /usr/bin/setpriv ]; then
-	mkdir -p /tmp/trinity /tmp/trinity-victims && chown nobody /tmp/trinity
-	# shellcheck disable=SC2046 # "MAJOR MINOR" in hex, two words
-	set -- $(stat -c '%t %T' /dev/valarm)
-	mknod -m 0666 /tmp/trinity-victims/valarm c $((0x$1)) $((0x$2))
-	(cd /tmp/trinity && timeout $((M * 60)) /usr/bin/setpriv --reuid=65534 \
+# Its victim is a node of its own for valarm's device number, mode 0644 as
+# /dev/valarm (GET_TIME for nobody, EPERM for the rest): trinity gives up
+# if its victim is missing when it starts, and /dev/valarm comes and goes
+# as the fuzzer reloads the module. coreutils' timeout: with busybox's,
+# once it had killed trinity, a second shell ran the rest of this script.
+tm=$((M * 30))
+[ "$tm" -ge 60 ] || tm=60
+# shellcheck disable=SC2046 # "MAJOR MINOR" in hex: two words, or none
+set -- $(stat -c '%t %T' /dev/valarm 2>/dev/null)
+if [ $# -ne 2 ]; then
+	echo "stress: no /dev/valarm: trinity does not run"
+elif [ -x /usr/bin/trinity ] && [ -x /usr/bin/setpriv ] && [ -x /usr/bin/timeout ]; then
+	mkdir -p /tmp/trinity && chown nobody /tmp/trinity
+	rm -f /tmp/trinity-valarm
+	mknod -m 0644 /tmp/trinity-valarm c $((0x$1)) $((0x$2))
+	(cd /tmp/trinity && /usr/bin/timeout "$tm" /usr/bin/setpriv --reuid=65534 \
 		--regid=65534 --clear-groups /usr/bin/trinity -C 2 --disable-fds=sockets \
-		-c unshare -c setns -c clone -c clone3 -c ioctl -V /tmp/trinity-victims 2>&1 |
+		-c unshare -c setns -c clone -c clone3 -c ioctl -V /tmp/trinity-valarm 2>&1 |
 		grep -aoiE '\] \[[0-9]+\] [a-z0-9_]+\(|segmentation fault' >/tmp/trinity.log)&
-	echo "stress: trinity started"
+	echo "stress: trinity started, for $tm s"
 else
-	echo "stress: trinity or setpriv not installed on the host (apt-get install trinity)"
+	echo "stress: trinity, setpriv or timeout not installed on the host (apt-get install trinity)"
 fi
 /ksft/setdevns/setdevns_fuzz -t $((M * 60)) -w 6 -s "$S"
 wait

@@ -72,7 +72,7 @@ struct stats {
 	unsigned long done[32];		/* of which succeeded */
 	unsigned long err[160];
 	unsigned long failures;
-	unsigned long respawns, reloads, kills;
+	unsigned long respawns, reloads[2], kills;
 };
 
 static struct stats *stats;
@@ -215,6 +215,9 @@ static const char * const devices[] = {
 	"/dev/test_perns_plain", "/dev/valarm", "/dev/null",
 };
 #define VALARM_DEV	9	/* index of /dev/valarm in devices[] */
+
+/* The modules the fuzzer unloads and loads again (unless -R) */
+static const char * const modules[] = { "test_perns", "valarm" };
 
 static const int nstypes[] = {
 	CLONE_NEWUSER, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET,
@@ -374,8 +377,8 @@ static void do_setdevns(void)
 }
 
 /*
- * A query that can succeed: the device of a file we hold (or of one of
- * the test devices), a namespace file of its type, a whole structure.
+ * A query that can succeed: the device number of one of the test devices
+ * now, a namespace file of its type, a whole structure.
  */
 static void do_devctx_coherent(void)
 {
@@ -409,8 +412,11 @@ static void do_devctx_coherent(void)
 	 * number we read to a device of another type
 	 */
 	CHECK(OP_DEVCTX, "NS_GET_DEVCTX", ret, 3, EBADF, ENODEV, EINVAL);
-	if (!ret && (p->size != size || !p->ctx_id))
+	if (!ret && (p->size != size || !p->ctx_id)) {
+		op_log("answer: size %u ctx_id %llu", p->size,
+		       (unsigned long long)p->ctx_id);
 		fail("NS_GET_DEVCTX: a short or id-less answer", 0);
+	}
 	if (own_ns >= 0)
 		close(own_ns);
 }
@@ -456,6 +462,51 @@ static void on_alarm(int sig)
 {
 }
 
+/*
+ * GET_TIME, SET or CLEAR with a whole timespec on a valarm file, which
+ * may be read-only (EPERM but for GET_TIME), O_PATH (EBADF) or owned by
+ * another file's alarms (EBUSY), with a random tv_nsec (EINVAL) for SET.
+ */
+static void do_valarm_coherent(void)
+{
+	unsigned int i, start = below(NFDS), type = below(5), op = below(3);
+	struct { int64_t tv_sec, tv_nsec; } *ts = (void *)(bad_page + 4096 - 16);
+	unsigned long cmd = op == 0 ? ANDROID_ALARM_GET_TIME(type) :
+			    op == 1 ? ANDROID_ALARM_SET(type) :
+				      ANDROID_ALARM_CLEAR(type);
+	int fd = -1, own = -1;
+	struct timespec now;
+	long ret;
+
+	for (i = 0; i < NFDS && fd < 0; i++)
+		if (fd_dev[(start + i) % NFDS] == VALARM_DEV)
+			fd = fds[(start + i) % NFDS];
+	if (fd < 0) {
+		own = open(devices[VALARM_DEV], O_RDWR | O_CLOEXEC);
+		if (own < 0 && errno == EACCES)
+			own = open(devices[VALARM_DEV], O_RDONLY | O_CLOEXEC);
+		/* ENOENT/ENODEV/ENXIO while valarm reloads */
+		CHECK(OP_VALARM, "open valarm", own, 3, ENOENT, ENODEV, ENXIO);
+		if (own < 0)
+			return;
+		fd = own;
+	}
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	ts->tv_sec = now.tv_sec + below(3);
+	ts->tv_nsec = below(4) ? below(1000000000) : rnd();
+	op_log("valarm ioctl fd %d cmd %#lx (whole timespec)", fd, cmd);
+	ret = ioctl(fd, cmd, ts);
+	if (op == 0)
+		CHECK(OP_VALARM, "valarm GET_TIME", ret, 1, EBADF);
+	else if (op == 1)
+		CHECK(OP_VALARM, "valarm SET", ret, 4, EBADF, EPERM, EBUSY,
+		      EINVAL);
+	else
+		CHECK(OP_VALARM, "valarm CLEAR", ret, 3, EBADF, EPERM, EBUSY);
+	if (own >= 0)
+		close(own);
+}
+
 static void do_valarm(void)
 {
 	static const unsigned int dirs[] = { _IOC_WRITE, _IOC_NONE, _IOC_READ };
@@ -481,18 +532,11 @@ static void do_valarm(void)
 	ts = pick_ptr(16);
 	/*
 	 * Half the calls can succeed: a real command on a valarm file of
-	 * ours with a whole timespec
+	 * ours (or one opened now) with a whole timespec
 	 */
 	if (below(2)) {
-		unsigned int i, start = below(NFDS);
-
-		for (i = 0; i < NFDS; i++)
-			if (fd_dev[(start + i) % NFDS] == VALARM_DEV)
-				fd = fds[(start + i) % NFDS];
-		ts = (void *)(bad_page + 4096 - 16);
-		cmd = below(2) ? ANDROID_ALARM_GET_TIME(below(5)) :
-		      below(2) ? ANDROID_ALARM_SET(below(5)) :
-				 ANDROID_ALARM_CLEAR(below(5));
+		do_valarm_coherent();
+		return;
 	}
 	if (ts && (char *)ts + 16 <= bad_page + 4096 && (char *)ts >= bad_page) {
 		struct timespec now;
@@ -722,15 +766,19 @@ static pid_t spawn(int id, unsigned int incarnation)
 	return pid;
 }
 
-static void reload(const char *module)
+/*
+ * rmmod fails with EBUSY while files are open: that is fine, and counts
+ * for nothing. The module is loaded again either way.
+ */
+static void reload(unsigned int m)
 {
-	char cmd[128];
+	char cmd[192];
 
-	/* Fails with EBUSY while files are open: that is fine */
-	snprintf(cmd, sizeof(cmd), "rmmod %s 2>/dev/null; modprobe %s", module,
-		 module);
+	snprintf(cmd, sizeof(cmd),
+		 "rmmod %s 2>/dev/null && { modprobe %s; exit $?; }; modprobe %s; exit 1",
+		 modules[m], modules[m], modules[m]);
 	if (system(cmd) == 0)
-		__atomic_add_fetch(&stats->reloads, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&stats->reloads[m], 1, __ATOMIC_RELAXED);
 }
 
 int main(int argc, char **argv)
@@ -744,6 +792,10 @@ int main(int argc, char **argv)
 	char errs[1024];
 	int sv[2];
 
+	if (strcmp(devices[VALARM_DEV], "/dev/valarm")) {
+		printf("not ok 1 setdevns_fuzz: VALARM_DEV is not /dev/valarm\n");
+		return 1;
+	}
 	seed = time(NULL);
 	while ((opt = getopt(argc, argv, "s:t:w:R")) != -1) {
 		switch (opt) {
@@ -806,7 +858,7 @@ int main(int argc, char **argv)
 			__atomic_add_fetch(&stats->kills, 1, __ATOMIC_RELAXED);
 		}
 		if (reloads && below(30) == 0)
-			reload(below(2) ? "test_perns" : "valarm");
+			reload(below(2));
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i < workers && pids[i] != pid; i++)
 				;
@@ -834,9 +886,10 @@ int main(int argc, char **argv)
 			for (total = 0, i = 0; i < OP_NR; i++)
 				total += stats->ops[i];
 			errnos(errs, sizeof(errs));
-			printf("# %lds: %lu operations, %lu failures, %lu respawns, %lu reloads, ",
+			printf("# %lds: %lu operations, %lu failures, %lu respawns, reloads %s %lu %s %lu, ",
 			       (long)(last - start), total, stats->failures,
-			       stats->respawns, stats->reloads);
+			       stats->respawns, modules[0], stats->reloads[0],
+			       modules[1], stats->reloads[1]);
 			printf("%u namespaces alive, slab %lld kB, errnos%s\n",
 			       namespaces_alive(), meminfo_kb("Slab"), errs);
 		}
@@ -855,8 +908,9 @@ int main(int argc, char **argv)
 	}
 	errnos(errs, sizeof(errs));
 	printf("# errnos:%s\n", errs);
-	printf("# %lu operations, %lu kills, %lu respawns, %lu module reloads\n",
-	       total, stats->kills, stats->respawns, stats->reloads);
+	printf("# %lu operations, %lu kills, %lu respawns, reloads %s %lu %s %lu\n",
+	       total, stats->kills, stats->respawns, modules[0],
+	       stats->reloads[0], modules[1], stats->reloads[1]);
 	if (stats->failures || !total) {
 		printf("not ok 1 setdevns_fuzz seed %llu: %lu failures\n",
 		       (unsigned long long)seed, stats->failures);
