@@ -27,8 +27,7 @@ echo "HARNESS-TEST stress"
 # if its victim is missing when it starts, and /dev/valarm comes and goes
 # as the fuzzer reloads the module. coreutils' timeout: with busybox's,
 # once it had killed trinity, a second shell ran the rest of this script.
-tm=$((M * 30))
-[ "$tm" -ge 60 ] || tm=60
+tm=$((M * 30 + 120))
 # shellcheck disable=SC2046 # "MAJOR MINOR" in hex: two words, or none
 set -- $(stat -c '%t %T' /dev/valarm 2>/dev/null)
 if [ $# -ne 2 ]; then
@@ -40,8 +39,16 @@ elif [ -x /usr/bin/trinity ] && [ -x /usr/bin/setpriv ] && [ -x /usr/bin/timeout
 	(cd /tmp/trinity && /usr/bin/timeout "$tm" /usr/bin/setpriv --reuid=65534 \
 		--regid=65534 --clear-groups /usr/bin/trinity -C 2 --disable-fds=sockets \
 		-c unshare -c setns -c clone -c clone3 -c ioctl -V /tmp/trinity-valarm 2>&1 |
-		grep -aoiE '\] \[[0-9]+\] [a-z0-9_]+\(|segmentation fault' >/tmp/trinity.log)&
-	echo "stress: trinity started, for $tm s"
+		/usr/bin/grep --line-buffered -aoiE '\] \[[0-9]+\] [a-z0-9_]+\(|segmentation fault' \
+		>/tmp/trinity.log)&
+	# Its setup takes a minute on this kernel: the fuzzer starts once it
+	# calls, so that the two run together for half of the run
+	i=0
+	while [ ! -s /tmp/trinity.log ] && [ $i -lt 120 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "stress: trinity runs for $tm s, its first call after $i s"
 else
 	echo "stress: trinity, setpriv or timeout not installed on the host (apt-get install trinity)"
 fi

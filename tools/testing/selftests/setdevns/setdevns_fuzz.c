@@ -14,7 +14,8 @@
  * unshare(), setns() and clone3() of every namespace type, alarms that
  * fire, and passing files to another worker over a unix socket. The parent
  * kills and respawns workers, and (unless -R) unloads and reloads
- * test_perns and valarm while files may be open. The defaults, 90 seconds
+ * test_perns and valarm while files may be open, and every 30 s with none
+ * open (all workers killed, files in flight closed). The defaults, 90 seconds
  * and 4 workers, are the run of make check. Every result is checked against what
  * the interface documents: an errno outside its set is a failure, and so is
  * a worker killed by a signal nobody sent. On failure the worker prints the
@@ -781,6 +782,35 @@ static void reload(unsigned int m)
 		__atomic_add_fetch(&stats->reloads[m], 1, __ATOMIC_RELAXED);
 }
 
+/* Closes the files in flight on the socket between the workers. */
+static void drain_socket(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg;
+	struct cmsghdr *cmsg;
+
+	for (;;) {
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if (recvmsg(sock_rx, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
+			return;
+		for (cmsg = CMSG_FIRSTHDR(&msg); cmsg;
+		     cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+			int fd;
+
+			if (cmsg->cmsg_type != SCM_RIGHTS)
+				continue;
+			memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+			close(fd);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int incarnation[MAX_WORKERS] = {};
@@ -788,7 +818,7 @@ int main(int argc, char **argv)
 	int workers = 4, seconds = 90, opt, i;
 	bool reloads = true, killed[MAX_WORKERS] = {};
 	unsigned long total = 0;
-	time_t start, last;
+	time_t start, last, last_quiet;
 	char errs[1024];
 	int sv[2];
 
@@ -845,6 +875,7 @@ int main(int argc, char **argv)
 	rng_state = seed | 1;
 	start = time(NULL);
 	last = start;
+	last_quiet = start;
 	while (time(NULL) - start < seconds) {
 		int status;
 		pid_t pid;
@@ -859,6 +890,40 @@ int main(int argc, char **argv)
 		}
 		if (reloads && below(30) == 0)
 			reload(below(2));
+		/*
+		 * Every 30 s, a reload that can succeed: every worker is
+		 * killed and the files in flight are closed first, so that
+		 * no file of the two modules is open (the respawns below
+		 * start the workers again). A namespace still holding a
+		 * context of a device does not keep its module.
+		 */
+		if (reloads && time(NULL) - last_quiet >= 30) {
+			last_quiet = time(NULL);
+			for (i = 0; i < workers; i++) {
+				kill(pids[i], SIGKILL);
+				killed[i] = true;
+				__atomic_add_fetch(&stats->kills, 1, __ATOMIC_RELAXED);
+			}
+			for (i = 0; i < workers; i++) {
+				if (waitpid(pids[i], &status, 0) != pids[i] ||
+				    (WIFSIGNALED(status) &&
+				     WTERMSIG(status) == SIGKILL) ||
+				    (WIFEXITED(status) && !WEXITSTATUS(status)))
+					continue;
+				printf("# FAIL worker %d (seed %llu) ended with status %#x\n",
+				       i, (unsigned long long)seed, status);
+				stats->failures++;
+			}
+			drain_socket();
+			reload(0);
+			reload(1);
+			for (i = 0; i < workers; i++) {
+				killed[i] = false;
+				incarnation[i]++;
+				stats->respawns++;
+				pids[i] = spawn(i, incarnation[i]);
+			}
+		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i < workers && pids[i] != pid; i++)
 				;
