@@ -17,38 +17,47 @@ before=$(slab_kb)
 echo "stress: slab before: ${before} kB"
 echo "HARNESS-TEST stress"
 # trinity as nobody (util-linux setpriv: busybox has neither chpst nor a
-# setpriv that changes ids), for the first half of the run: the files it
-# opens at its start keep valarm loaded, and in the second half the fuzzer
-# unloads and loads it again. --disable-fds=sockets, as its socket cache
-# setup segfaults in this guest. It prints each call; only the call names
-# are kept (the full log would fill the guest's tmpfs), counted at the end.
-# Its victim is a node of its own for valarm's device number, mode 0644 as
-# /dev/valarm (GET_TIME for nobody, EPERM for the rest): trinity gives up
-# if its victim is missing when it starts, and /dev/valarm comes and goes
-# as the fuzzer reloads the module. coreutils' timeout: with busybox's,
-# once it had killed trinity, a second shell ran the rest of this script.
-tm=$((M * 30 + 120))
+# setpriv that changes ids), for the first half of the fuzzer's run: the
+# files it opens at its start keep valarm loaded, and in the second half
+# the fuzzer unloads and loads it again. --disable-fds=sockets, as its
+# socket cache setup segfaults in this guest. It prints each call; only the
+# call names are kept (the full log would fill the guest's tmpfs), counted
+# at the end. Its victim is a node of its own for valarm's device number,
+# mode 0644 as /dev/valarm (GET_TIME for nobody, EPERM for the rest):
+# trinity gives up if its victim is missing when it starts, and
+# /dev/valarm comes and goes as the fuzzer reloads the module. coreutils'
+# timeout: with the shell's own, once it had killed trinity, the end of
+# this script ran twice. It relays the TERM it gets at half time.
+tpid=
 # shellcheck disable=SC2046 # "MAJOR MINOR" in hex: two words, or none
 set -- $(stat -c '%t %T' /dev/valarm 2>/dev/null)
 if [ $# -ne 2 ]; then
 	echo "stress: no /dev/valarm: trinity does not run"
 elif [ -x /usr/bin/trinity ] && [ -x /usr/bin/setpriv ] && [ -x /usr/bin/timeout ]; then
 	mkdir -p /tmp/trinity && chown nobody /tmp/trinity
-	rm -f /tmp/trinity-valarm
+	rm -f /tmp/trinity-valarm /tmp/trinity.pid
 	mknod -m 0644 /tmp/trinity-valarm c $((0x$1)) $((0x$2))
-	(cd /tmp/trinity && /usr/bin/timeout "$tm" /usr/bin/setpriv --reuid=65534 \
+	(cd /tmp/trinity && sh -c 'echo $$ >/tmp/trinity.pid; exec "$@"' sh \
+		/usr/bin/timeout -k 30 $((M * 60 + 120)) /usr/bin/setpriv --reuid=65534 \
 		--regid=65534 --clear-groups /usr/bin/trinity -C 2 --disable-fds=sockets \
 		-c unshare -c setns -c clone -c clone3 -c ioctl -V /tmp/trinity-valarm 2>&1 |
 		/usr/bin/grep --line-buffered -aoiE '\] \[[0-9]+\] [a-z0-9_]+\(|segmentation fault' \
 		>/tmp/trinity.log)&
 	# Its setup takes a minute on this kernel: the fuzzer starts once it
-	# calls, so that the two run together for half of the run
+	# has made a call (or has died, or after 120 s)
 	i=0
-	while [ ! -s /tmp/trinity.log ] && [ $i -lt 120 ]; do
+	while [ $i -lt 120 ] && ! grep -q '(' /tmp/trinity.log 2>/dev/null; do
+		[ -s /tmp/trinity.pid ] && ! kill -0 "$(cat /tmp/trinity.pid)" 2>/dev/null && break
 		sleep 1
 		i=$((i + 1))
 	done
-	echo "stress: trinity runs for $tm s, its first call after $i s"
+	tpid=$(cat /tmp/trinity.pid 2>/dev/null)
+	if grep -q '(' /tmp/trinity.log 2>/dev/null; then
+		echo "stress: trinity made its first call after $i s, runs for $((M * 30)) s more"
+	else
+		echo "stress: trinity made no call in $i s"
+	fi
+	[ -n "$tpid" ] && (sleep $((M * 30)); kill -TERM "$tpid" 2>/dev/null)&
 else
 	echo "stress: trinity, setpriv or timeout not installed on the host (apt-get install trinity)"
 fi

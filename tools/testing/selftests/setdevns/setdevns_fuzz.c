@@ -869,6 +869,8 @@ int main(int argc, char **argv)
 		return 1;
 	sock_tx = sv[0];
 	sock_rx = sv[1];
+	/* Orphans of the workers come back to us, to be reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	for (i = 0; i < workers; i++)
 		pids[i] = spawn(i, incarnation[i]);
 
@@ -884,9 +886,12 @@ int main(int argc, char **argv)
 		/* Kill a worker now and then, mid-call */
 		if (below(20) == 0) {
 			i = below(workers);
-			kill(pids[i], SIGKILL);
-			killed[i] = true;
-			__atomic_add_fetch(&stats->kills, 1, __ATOMIC_RELAXED);
+			if (pids[i] > 0) {
+				kill(pids[i], SIGKILL);
+				killed[i] = true;
+				__atomic_add_fetch(&stats->kills, 1,
+						   __ATOMIC_RELAXED);
+			}
 		}
 		if (reloads && below(30) == 0)
 			reload(below(2));
@@ -900,20 +905,32 @@ int main(int argc, char **argv)
 		if (reloads && time(NULL) - last_quiet >= 30) {
 			last_quiet = time(NULL);
 			for (i = 0; i < workers; i++) {
+				if (pids[i] <= 0)
+					continue;
 				kill(pids[i], SIGKILL);
 				killed[i] = true;
 				__atomic_add_fetch(&stats->kills, 1, __ATOMIC_RELAXED);
 			}
 			for (i = 0; i < workers; i++) {
-				if (waitpid(pids[i], &status, 0) != pids[i] ||
+				if (pids[i] <= 0 ||
+				    waitpid(pids[i], &status, 0) != pids[i] ||
 				    (WIFSIGNALED(status) &&
 				     WTERMSIG(status) == SIGKILL) ||
 				    (WIFEXITED(status) && !WEXITSTATUS(status)))
 					continue;
-				printf("# FAIL worker %d (seed %llu) ended with status %#x\n",
-				       i, (unsigned long long)seed, status);
-				stats->failures++;
+				printf("# FAIL worker %d (seed %llu) ended: %s %d\n",
+				       i, (unsigned long long)seed,
+				       WIFSIGNALED(status) ? "signal" : "exit",
+				       WIFSIGNALED(status) ? WTERMSIG(status) :
+							     WEXITSTATUS(status));
+				__atomic_add_fetch(&stats->failures, 1, __ATOMIC_RELAXED);
 			}
+			/*
+			 * The children a worker made with clone3() hold its
+			 * files too; orphaned, they are ours (subreaper)
+			 */
+			while (waitpid(-1, NULL, 0) > 0)
+				;
 			drain_socket();
 			reload(0);
 			reload(1);
@@ -934,12 +951,14 @@ int main(int argc, char **argv)
 				printf("# FAIL worker %d (seed %llu) died of signal %d\n",
 				       i, (unsigned long long)seed,
 				       WTERMSIG(status));
-				stats->failures++;
+				__atomic_add_fetch(&stats->failures, 1,
+						   __ATOMIC_RELAXED);
 			} else if (WIFEXITED(status) && WEXITSTATUS(status)) {
 				printf("# FAIL worker %d (seed %llu) exited %d\n",
 				       i, (unsigned long long)seed,
 				       WEXITSTATUS(status));
-				stats->failures++;
+				__atomic_add_fetch(&stats->failures, 1,
+						   __ATOMIC_RELAXED);
 			}
 			killed[i] = false;
 			incarnation[i]++;
@@ -960,7 +979,8 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < workers; i++)
-		kill(pids[i], SIGKILL);
+		if (pids[i] > 0)
+			kill(pids[i], SIGKILL);
 	while (wait(NULL) > 0)
 		;
 	if (system("modprobe test_perns >/dev/null 2>&1; modprobe valarm >/dev/null 2>&1"))
