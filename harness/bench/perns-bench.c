@@ -1034,10 +1034,6 @@ static void bench_unshare_chain(void)
 #define CLOCKSOURCE "/sys/devices/system/clocksource/clocksource0/current_clocksource"
 
 /*
- * The kernel moves from tsc-early to tsc about a second after boot: wait
- * for it (at most 10 s), so that both kernels measure with the same clock.
- */
-/*
  * Input: the time from a key event written to /dev/uinput to its read by
  * the only reader of the device's evdev node, and of its vinput node (the
  * foreground seat's). The same write path runs both handlers either way;
@@ -1091,10 +1087,14 @@ static double input_latency(int ufd, const char *node)
 	if (pfd.fd < 0)
 		die(node);
 	t = now_ns();
+	/* n.events is even: the key is up again at the end of a pass */
 	for (i = 0; i < n.events; i++)
 		if (input_key(ufd, !(i & 1)) || poll(&pfd, 1, 1000) != 1 ||
-		    read(pfd.fd, ev, sizeof(ev)) != 2 * sizeof(ev[0]))
-			die("input event lost");
+		    read(pfd.fd, ev, sizeof(ev)) != 2 * sizeof(ev[0])) {
+			fprintf(stderr, "perns-bench: %s: input event %d lost\n",
+				node, i);
+			exit(2);
+		}
 	t = now_ns() - t;
 	close(pfd.fd);
 	return t;
@@ -1147,6 +1147,10 @@ static void bench_input(void)
 	close(ufd);
 }
 
+/*
+ * The kernel moves from tsc-early to tsc about a second after boot: wait
+ * for it (at most 10 s), so that both kernels measure with the same clock.
+ */
 static void wait_clocksource(void)
 {
 	char buf[32];
