@@ -9,7 +9,7 @@ M=$1
 S=$2
 SLAB_MARGIN_KB=256
 # shellcheck source=guest-lib.sh
-. harness/guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 modprobe test_perns
 modprobe valarm
 slab_snapshot /tmp/slab.before
