@@ -215,6 +215,7 @@ static const char * const devices[] = {
 	"/dev/test_perns_cgroup", "/dev/test_perns_time",
 	"/dev/test_perns_plain", "/dev/valarm", "/dev/null",
 };
+
 #define VALARM_DEV	9	/* index of /dev/valarm in devices[] */
 
 /* The modules the fuzzer unloads and loads again (unless -R) */
@@ -970,10 +971,11 @@ int main(int argc, char **argv)
 			for (total = 0, i = 0; i < OP_NR; i++)
 				total += stats->ops[i];
 			errnos(errs, sizeof(errs));
-			printf("# %lds: %lu operations, %lu failures, %lu respawns, reloads %s %lu %s %lu, ",
+			printf("# %lds: %lu operations, %lu failures, %lu respawns, ",
 			       (long)(last - start), total, stats->failures,
-			       stats->respawns, modules[0], stats->reloads[0],
-			       modules[1], stats->reloads[1]);
+			       stats->respawns);
+			printf("reloads %s %lu %s %lu, ", modules[0],
+			       stats->reloads[0], modules[1], stats->reloads[1]);
 			printf("%u namespaces alive, slab %lld kB, errnos%s\n",
 			       namespaces_alive(), meminfo_kb("Slab"), errs);
 		}
