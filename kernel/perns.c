@@ -5,11 +5,18 @@
  *
  * Objects and lifetimes
  *
- *  - struct perns_ns: one per namespace, created by the namespace's creation
- *    path once the namespace is fully constructed (perns_ns_create()) and
- *    handed to perns_free_work() by its free path (perns_ns_free()), which
- *    never sleeps. Nothing but the namespace points to it: it is freed
- *    once its exit methods ran, so a dead namespace keeps no perns memory.
+ *  - struct perns_ns: one per namespace of a type something is registered
+ *    for, created by the namespace's creation path once the namespace is
+ *    fully constructed (perns_ns_create()) and handed to perns_free_work()
+ *    by its free path (perns_ns_free()), which never sleeps. Nothing but
+ *    the namespace points to it: it is freed once its exit methods ran, so
+ *    a dead namespace keeps no perns memory.
+ *  - A namespace created while nothing is registered for its type (no
+ *    subsystem, no device: type->tracking is false) gets no perns_ns, only
+ *    an entry in type->untracked through ns->perns_node, which its free
+ *    path removes. Every registration first gives each of them a perns_ns
+ *    (perns_type_track()), so that while anything is registered for a type
+ *    every live namespace of it has one.
  *  - struct perns_table: the contexts a namespace uses, one slot per device.
  *    Tables are shared, copy on write: a new namespace takes a reference to
  *    its origin's table, which makes creation O(1) in the number of shared
@@ -24,7 +31,9 @@
  *    namespace that never opted in keeps using the initial one's.
  *
  * Every allocation made for a namespace or on behalf of setdevns() is
- * charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT).
+ * charged to the caller's memory cgroup (GFP_KERNEL_ACCOUNT): the creator
+ * of the namespace, or the registering task for the state a registration
+ * gives existing namespaces.
  *
  * Locking
  *
@@ -35,16 +44,27 @@
  *    compared. pns->nr_owned drops last when a namespace loses a context
  *    (release), so that the exit work of a namespace owning nothing can
  *    skip the mutex: see perns_ns_exit().
- *  - type->rwsem: taken for reading by namespace creation and by the exit
- *    work, for writing by (un)registration; protects type->ops, the generic
+ *  - type->rwsem: taken for reading by the creation of a namespace that
+ *    gets perns state and by the exit work, for writing by
+ *    (un)registration; protects type->ops, the generic
  *    arrays and type->gen_len, and the table of a dying namespace that
  *    owns nothing, which its exit work drops holding it for reading.
  *    Nests inside perns_mutex. The init and exit methods run under it,
  *    never under perns_mutex; ctx_init runs under it, and also under
  *    perns_mutex when a device registers.
- *  - type->lock (spinlock): the list of namespaces and the list of tables.
+ *  - type->lock (irq-safe spinlock: namespace free paths run from RCU
+ *    callbacks): the lists of namespaces with and without perns state,
+ *    the list of tables, type->tracking, and ns->perns of a namespace
+ *    without state, which perns_type_track() sets under it, with release
+ *    once the state is complete, and the free path reads again under it.
+ *    Lockless readers of ns->perns read it after an acquire of the
+ *    device's base pointer (perns_context_get(), NS_GET_DEVCTX), which
+ *    register_perns_device() publishes after giving every namespace state.
+ *    A registration that fails leaves the namespaces it gave state to
+ *    with it, and new namespaces without it if nothing else is registered.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
- *    path clears from any context.
+ *    path clears from any context (perns_type_track() sets it before the
+ *    state is published).
  *  - perns_devices (maple tree, RCU mode): registered devices by device
  *    number, written under perns_mutex, read under RCU. A device found
  *    there stays readable for the RCU read section: unregister_perns_device()
@@ -293,10 +313,11 @@ static struct perns_table *perns_table_alloc(unsigned int type,
 void perns_table_publish(struct perns_table *t)
 {
 	struct perns_type *type = &perns_types[t->type];
+	unsigned long flags;
 
-	spin_lock(&type->lock);
+	spin_lock_irqsave(&type->lock, flags);
 	list_add(&t->list, &type->tables);
-	spin_unlock(&type->lock);
+	spin_unlock_irqrestore(&type->lock, flags);
 }
 
 void perns_table_put(struct perns_table *t)
@@ -307,9 +328,8 @@ void perns_table_put(struct perns_table *t)
 	if (!t || !refcount_dec_and_test(&t->refs))
 		return;
 	type = &perns_types[t->type];
-	spin_lock(&type->lock);
-	list_del(&t->list);
-	spin_unlock(&type->lock);
+	scoped_guard(spinlock_irqsave, &type->lock)
+		list_del(&t->list);
 	for (i = 0; i < t->len; i++) {
 		/* The last reference: nobody else can see @t. */
 		struct perns_context *ctx = rcu_dereference_protected(t->ctx[i], 1);
@@ -381,12 +401,16 @@ struct perns_context *perns_lookup(struct perns_operations *ops,
 struct perns_context *perns_context_get(struct perns_operations *ops,
 					struct ns_common *ns)
 {
-	struct perns_ns *pns = ns->perns;
 	struct perns_context *ctx;
+	struct perns_ns *pns;
 
-	/* Pairs with register_perns_device(): @ops is not live before. */
+	/*
+	 * Pairs with register_perns_device(): @ops is not live before, and
+	 * every namespace of its type has perns state after.
+	 */
 	if (!smp_load_acquire(&ops->base))
 		return NULL;
+	pns = READ_ONCE(ns->perns);
 	if (!pns || pns->type != ops->type)
 		return NULL;
 	rcu_read_lock();
@@ -622,9 +646,22 @@ static struct perns_table *perns_origin_table(unsigned int idx,
 	return table;
 }
 
+static struct perns_ns *perns_ns_alloc(struct ns_common *ns, unsigned int idx)
+{
+	struct perns_ns *pns = kzalloc(sizeof(*pns), GFP_KERNEL_ACCOUNT);
+
+	if (!pns)
+		return NULL;
+	pns->ns = ns;
+	pns->type = idx;
+	INIT_LIST_HEAD(&pns->list);
+	INIT_LIST_HEAD(&pns->owned);
+	return pns;
+}
+
 static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 					  unsigned int idx,
-					  struct perns_ns *origin)
+					  struct ns_common *origin_ns)
 {
 	struct perns_type *type = &perns_types[idx];
 	struct perns_table *table;
@@ -632,20 +669,18 @@ static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 	struct perns_gen *gen;
 	int err = -ENOMEM;
 
-	pns = kzalloc(sizeof(*pns), GFP_KERNEL_ACCOUNT);
+	pns = perns_ns_alloc(ns, idx);
 	if (!pns)
 		return ERR_PTR(-ENOMEM);
-	pns->ns = ns;
-	pns->type = idx;
-	INIT_LIST_HEAD(&pns->list);
-	INIT_LIST_HEAD(&pns->owned);
 
 	down_read(&type->rwsem);
 	gen = perns_gen_alloc(type->gen_len);
 	if (!gen)
 		goto out_free;
 	RCU_INIT_POINTER(pns->gen, gen);
-	table = perns_origin_table(idx, origin);
+	/* Stable: a registration giving the origin perns state is excluded. */
+	table = perns_origin_table(idx, origin_ns ? READ_ONCE(origin_ns->perns)
+						  : NULL);
 	if (!table)
 		goto out_free;
 	RCU_INIT_POINTER(pns->table, table);
@@ -663,9 +698,8 @@ static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 	if (err)
 		goto out_contexts;
 
-	spin_lock(&type->lock);
-	list_add_tail(&pns->list, &type->namespaces);
-	spin_unlock(&type->lock);
+	scoped_guard(spinlock_irqsave, &type->lock)
+		list_add_tail(&pns->list, &type->namespaces);
 	up_read(&type->rwsem);
 	return pns;
 
@@ -696,7 +730,9 @@ out_free:
  * subsystems, the private contexts of devices that want them, and the
  * init methods of the devices run for it, in that order, with @ns->perns
  * already set, so they may use perns_generic() and perns_context_get() on
- * @ns.
+ * @ns. If nothing is registered for the type of @ns, there is nothing to
+ * set up: @ns is only listed, under the type's spinlock, for a later
+ * registration to find, and costs no allocation.
  *
  * Context: process context; may sleep.
  * Return: 0, or the error of an allocation or an init method, in which
@@ -704,14 +740,28 @@ out_free:
  */
 int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
 {
+	struct perns_type *type;
 	struct perns_ns *pns;
+	unsigned long flags;
 	int idx;
 
 	ns->perns = NULL;
+	INIT_LIST_HEAD(&ns->perns_node);
 	idx = perns_type_index(ns->ops->type);
 	if (WARN_ON_ONCE(idx < 0 || !perns_types[idx].initial))
 		return -EINVAL;
-	pns = __perns_ns_create(ns, idx, origin->perns);
+	type = &perns_types[idx];
+
+	/* Nothing registered for the type: nothing to set up. */
+	spin_lock_irqsave(&type->lock, flags);
+	if (!type->tracking) {
+		list_add_tail(&ns->perns_node, &type->untracked);
+		spin_unlock_irqrestore(&type->lock, flags);
+		return 0;
+	}
+	spin_unlock_irqrestore(&type->lock, flags);
+
+	pns = __perns_ns_create(ns, idx, origin);
 	return PTR_ERR_OR_ZERO(pns);
 }
 
@@ -723,9 +773,25 @@ int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
  */
 void perns_ns_free(struct ns_common *ns)
 {
-	struct perns_ns *pns = ns->perns;
+	/* Pairs with perns_type_track(): the state is complete. */
+	struct perns_ns *pns = smp_load_acquire(&ns->perns);
+	int idx = perns_type_index(ns->ops->type);
 	unsigned long flags;
 
+	/*
+	 * Without perns state, unless a registration gives it some meanwhile
+	 * (perns_type_track()). A namespace perns_ns_create() never saw (an
+	 * anonymous mount namespace, a creation that failed before it) was
+	 * zeroed, or its free path does not get here.
+	 */
+	if (!pns && idx >= 0 && READ_ONCE(ns->perns_node.next)) {
+		struct perns_type *type = &perns_types[idx];
+
+		spin_lock_irqsave(&type->lock, flags);
+		list_del_init(&ns->perns_node);
+		pns = ns->perns;
+		spin_unlock_irqrestore(&type->lock, flags);
+	}
 	if (!pns)
 		return;
 	spin_lock_irqsave(&perns_ns_lock, flags);
@@ -771,9 +837,8 @@ static void perns_ns_exit(struct perns_ns *pns)
 
 	down_read(&type->rwsem);
 	perns_ns_exit_ops(pns, type->ops.next, &type->ops);
-	spin_lock(&type->lock);
-	list_del_init(&pns->list);
-	spin_unlock(&type->lock);
+	scoped_guard(spinlock_irqsave, &type->lock)
+		list_del_init(&pns->list);
 	up_read(&type->rwsem);
 
 	perns_ns_release(pns);
@@ -872,6 +937,94 @@ static void perns_unregister_ops(struct perns_type *type,
 		ida_free(&type->gen_ids, *ops->id);
 }
 
+/*
+ * Gives perns state to every namespace of @type created while nothing was
+ * registered for it (on @type->untracked), and makes every new namespace
+ * get it from now on. Called by each registration, with perns_mutex and
+ * @type->rwsem for writing held, before it walks the namespaces. Such a
+ * namespace was created when every device of @type used its base context
+ * in every namespace, so it shares the initial namespace's table, as a
+ * namespace created from that one does; whatever registered since acts on
+ * it like on any other. A dying one gets state too: its free path, which
+ * takes @type->lock to leave the list, then finds it and hands it to the
+ * exit work.
+ */
+static int perns_type_track(struct perns_type *type)
+{
+	struct perns_table *table = rcu_dereference_protected(type->initial->table,
+					lockdep_is_held(&perns_mutex));
+	unsigned int idx = type - perns_types, n = 0, i;
+	struct perns_ns *pns, *tmp;
+	struct ns_common *ns;
+	LIST_HEAD(fresh);
+	int err = 0;
+
+	lockdep_assert_held_write(&type->rwsem);
+	/* The initial namespace's contexts are fixed: its table is empty. */
+	WARN_ON_ONCE(table->len);
+	spin_lock_irq(&type->lock);
+	type->tracking = true;
+	list_for_each_entry(ns, &type->untracked, perns_node)
+		n++;
+	spin_unlock_irq(&type->lock);
+
+	/* Nothing joins @type->untracked any longer: @n is enough. */
+	for (; n; n--) {
+		struct perns_gen *gen = NULL;
+
+		pns = perns_ns_alloc(NULL, idx);
+		if (pns)
+			gen = perns_gen_alloc(type->gen_len);
+		if (!gen) {
+			kfree(pns);
+			err = -ENOMEM;
+			goto out;
+		}
+		RCU_INIT_POINTER(pns->gen, gen);
+		list_add(&pns->list, &fresh);
+		cond_resched();
+	}
+
+	/* In batches, so that interrupts are not off for long. */
+	do {
+		spin_lock_irq(&type->lock);
+		for (i = 0; i < 64 && !list_empty(&type->untracked); i++) {
+			ns = list_first_entry(&type->untracked,
+					      struct ns_common, perns_node);
+			pns = list_first_entry(&fresh, struct perns_ns, list);
+			list_del_init(&ns->perns_node);
+			list_move_tail(&pns->list, &type->namespaces);
+			refcount_inc(&table->refs);
+			RCU_INIT_POINTER(pns->table, table);
+			pns->ns = ns;
+			/* Pairs with perns_ns_free() and lockless readers. */
+			smp_store_release(&ns->perns, pns);
+		}
+		spin_unlock_irq(&type->lock);
+		cond_resched();
+	} while (i == 64);
+out:
+	list_for_each_entry_safe(pns, tmp, &fresh, list) {
+		perns_gen_free(rcu_dereference_protected(pns->gen, 1));
+		kfree(pns);
+	}
+	return err;
+}
+
+/*
+ * Called by each unregistration: once nothing is registered for @type,
+ * new namespaces get no perns state.
+ */
+static void perns_type_untrack(struct perns_type *type)
+{
+	lockdep_assert_held_write(&type->rwsem);
+	if (!list_empty(&type->ops) || !list_empty(&type->devices))
+		return;
+	spin_lock_irq(&type->lock);
+	type->tracking = false;
+	spin_unlock_irq(&type->lock);
+}
+
 /* The type of a registration, or an error for one the kernel lacks. */
 static struct perns_type *perns_type_get(int nstype)
 {
@@ -895,8 +1048,8 @@ static struct perns_type *perns_type_get(int nstype)
  *
  * Context: process context; may sleep.
  * Return: 0, -EINVAL for an unknown @nstype, -EOPNOTSUPP for a namespace
- * type the kernel is built without, -EBUSY if @ops is registered, or the
- * error of an init method.
+ * type the kernel is built without, -EBUSY if @ops is registered,
+ * -ENOMEM, or the error of an init method.
  */
 int register_perns_subsys(int nstype, struct perns_operations *ops)
 {
@@ -913,7 +1066,11 @@ int register_perns_subsys(int nstype, struct perns_operations *ops)
 		err = -EBUSY;
 	} else {
 		ops->type = type - perns_types;
-		err = perns_register_ops(type, ops, type->first_device);
+		err = perns_type_track(type);
+		if (!err)
+			err = perns_register_ops(type, ops, type->first_device);
+		if (err)
+			perns_type_untrack(type);
 	}
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
@@ -941,8 +1098,10 @@ void unregister_perns_subsys(int nstype, struct perns_operations *ops)
 	down_write(&type->rwsem);
 	if (!WARN(!ops->list.next || list_empty(&ops->list) ||
 		  ops->type != type - perns_types,
-		  "perns: unregistering unregistered ops\n"))
+		  "perns: unregistering unregistered ops\n")) {
 		perns_unregister_ops(type, ops);
+		perns_type_untrack(type);
+	}
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 }
@@ -961,7 +1120,7 @@ static void perns_clear_slots(struct perns_type *type,
 
 	lockdep_assert_held(&perns_mutex);
 	lockdep_assert_held_write(&type->rwsem);
-	spin_lock(&type->lock);
+	spin_lock_irq(&type->lock);
 	list_for_each_entry(t, &type->tables, list) {
 		struct perns_context *ctx;
 
@@ -976,7 +1135,7 @@ static void perns_clear_slots(struct perns_type *type,
 		if (!refcount_dec_not_one(&ctx->refs))
 			list_add(&ctx->owner_node, release);
 	}
-	spin_unlock(&type->lock);
+	spin_unlock_irq(&type->lock);
 }
 
 static void perns_release_list(struct list_head *release)
@@ -1086,6 +1245,9 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	err = -EBUSY;
 	if (perns_ops_registered(ops))
 		goto out_unlock;
+	err = perns_type_track(type);
+	if (err)
+		goto out_unlock;
 	ops->type = type - perns_types;
 	ops->drained = NULL;
 	/* A bias, dropped by unregister_perns_device(). */
@@ -1143,6 +1305,7 @@ out_devt:
 out_slot:
 	ida_free(&type->slots, ops->slot);
 out_unlock:
+	perns_type_untrack(type);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 	perns_release_list(&release);
@@ -1231,6 +1394,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	 * it (perns_context_get() checks the context's device).
 	 */
 	ida_free(&type->slots, ops->slot);
+	perns_type_untrack(type);
 	up_write(&type->rwsem);
 	mutex_unlock(&perns_mutex);
 
@@ -1562,6 +1726,7 @@ void __init perns_init(void)
 		INIT_LIST_HEAD(&type->devices);
 		spin_lock_init(&type->lock);
 		INIT_LIST_HEAD(&type->namespaces);
+		INIT_LIST_HEAD(&type->untracked);
 		INIT_LIST_HEAD(&type->tables);
 		ida_init(&type->gen_ids);
 		ida_init(&type->slots);

@@ -41,9 +41,11 @@ struct perns_type {
 	struct list_head ops;		/* subsystems, then devices */
 	struct list_head *first_device;	/* in @ops; &@ops if none */
 	struct list_head devices;
-	spinlock_t lock;		/* @namespaces, @tables */
+	spinlock_t lock;	/* @namespaces, @untracked, @tables, @tracking */
 	struct list_head namespaces;
+	struct list_head untracked;	/* namespaces without perns state */
 	struct list_head tables;
+	bool tracking;			/* new namespaces get perns state */
 	struct perns_ns *initial;
 	unsigned int nr_private;
 	struct ida gen_ids;

@@ -241,6 +241,7 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 {
 	struct perns_operations *ops;
 	struct perns_context *src;
+	struct perns_ns *pns;
 
 	if (flags & ~SETDEVNS_MODES || hweight32(flags) != 1)
 		return -EINVAL;
@@ -260,7 +261,8 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 		perns_ns_get_by_fd(ns_fd, nstype);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	if (!ns->perns || ns->perns->type != ops->type)
+	pns = READ_ONCE(ns->perns);
+	if (!pns || pns->type != ops->type)
 		return -EINVAL;
 	if ((flags == SETDEVNS_UNSHARE && !ops->unshare) ||
 	    (flags == SETDEVNS_MIGRATE && !ops->migrate))
@@ -292,7 +294,7 @@ SYSCALL_DEFINE4(setdevns, int, dev_fd, int, ns_fd, int, nstype,
 int perns_ns_devctx(struct ns_common *ns, dev_t devt,
 		    struct perns_devctx *info)
 {
-	struct perns_ns *pns = ns->perns, *owner;
+	struct perns_ns *pns, *owner;
 	struct perns_operations *ops;
 	struct perns_context *ctx;
 	int err = -ENODEV;
@@ -301,6 +303,13 @@ int perns_ns_devctx(struct ns_common *ns, dev_t devt,
 	ops = perns_device_lookup(devt);
 	if (!ops)
 		goto out;
+	/*
+	 * Pairs with register_perns_device(): once its base context is
+	 * published, every namespace of its type has perns state.
+	 */
+	if (!smp_load_acquire(&ops->base))
+		goto out;
+	pns = READ_ONCE(ns->perns);
 	err = -EINVAL;
 	if (!pns || pns->type != ops->type)
 		goto out;

@@ -221,7 +221,7 @@ static inline void *perns_generic(const struct ns_common *ns, unsigned int id)
 	void *ptr;
 
 	rcu_read_lock();
-	gen = rcu_dereference(ns->perns->gen);
+	gen = rcu_dereference(READ_ONCE(ns->perns)->gen);
 	ptr = gen->ptr[id];
 	rcu_read_unlock();
 

@@ -87,6 +87,12 @@ struct pt_fixture {
 	struct uts_namespace *ns[PT_NS];
 };
 
+/*
+ * Registered by every test but one before it creates its namespaces, so
+ * that they have perns state from the start.
+ */
+static struct perns_operations pt_anchor = { .name = "anchor" };
+
 static int pt_test_init(struct kunit *test)
 {
 	struct pt_fixture *f;
@@ -95,6 +101,7 @@ static int pt_test_init(struct kunit *test)
 	memset(&pt, 0, sizeof(pt));
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &pt_anchor), 0);
 	for (i = 0; i < PT_NS; i++) {
 		f->ns[i] = copy_utsname(CLONE_NEWUTS, &init_user_ns,
 					&init_uts_ns);
@@ -112,12 +119,13 @@ static void pt_test_exit(struct kunit *test)
 	int i;
 
 	pt_parked_cleanup();
-	if (!f)
-		return;
-	for (i = 0; i < PT_NS; i++)
-		if (f->ns[i])
-			put_uts_ns(f->ns[i]);
+	if (f)
+		for (i = 0; i < PT_NS; i++)
+			if (f->ns[i])
+				put_uts_ns(f->ns[i]);
 	flush_workqueue(perns_wq);
+	if (perns_ops_registered(&pt_anchor))
+		unregister_perns_subsys(CLONE_NEWUTS, &pt_anchor);
 }
 
 static struct perns_ns *pt_pns(struct pt_fixture *f, int i)
@@ -132,10 +140,10 @@ static void perns_test_register_walks(struct kunit *test)
 	int live = 0;
 	struct perns_ns *pns;
 
-	spin_lock(&perns_types[PERNS_UTS].lock);
+	spin_lock_irq(&perns_types[PERNS_UTS].lock);
 	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
 		live++;
-	spin_unlock(&perns_types[PERNS_UTS].lock);
+	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
 	KUNIT_EXPECT_GE(test, live, PT_NS + 1);
 
 	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops), 0);
@@ -656,10 +664,10 @@ static void perns_test_dead_ns_exits(struct kunit *test)
 	struct perns_ns *pns;
 
 	flush_workqueue(perns_wq);
-	spin_lock(&perns_types[PERNS_UTS].lock);
+	spin_lock_irq(&perns_types[PERNS_UTS].lock);
 	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
 		before++;
-	spin_unlock(&perns_types[PERNS_UTS].lock);
+	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
 
 	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
@@ -670,10 +678,10 @@ static void perns_test_dead_ns_exits(struct kunit *test)
 		ns = next;
 	}
 	flush_workqueue(perns_wq);
-	spin_lock(&perns_types[PERNS_UTS].lock);
+	spin_lock_irq(&perns_types[PERNS_UTS].lock);
 	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
 		after++;
-	spin_unlock(&perns_types[PERNS_UTS].lock);
+	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
 	/* Only the last one is left. */
 	KUNIT_EXPECT_EQ(test, after, before + 1);
 	put_uts_ns(ns);
@@ -810,6 +818,84 @@ static void perns_test_dying_no_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
 }
 
+static int pt_count(struct list_head *head)
+{
+	struct list_head *pos;
+	int n = 0;
+
+	spin_lock_irq(&perns_types[PERNS_UTS].lock);
+	list_for_each(pos, head)
+		n++;
+	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
+	return n;
+}
+
+/*
+ * With nothing registered for a type, its namespaces get no perns state;
+ * a registration gives it to the live ones, sharing the initial
+ * namespace's table, and runs its init for them.
+ */
+static void perns_test_untracked(struct kunit *test)
+{
+	struct perns_operations ops = { .init = pt_init_a, .exit = pt_exit_a };
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	struct uts_namespace *ns, *dead;
+	int untracked, tracked;
+
+	unregister_perns_subsys(CLONE_NEWUTS, &pt_anchor);
+	if (READ_ONCE(type->tracking))
+		kunit_skip(test, "something else is registered for uts");
+	untracked = pt_count(&type->untracked);
+
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_NULL(test, ns->ns.perns);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 1);
+	dead = copy_utsname(CLONE_NEWUTS, &init_user_ns, ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dead));
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 2);
+	put_uts_ns(dead);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 1);
+
+	tracked = pt_count(&type->namespaces);
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->tracking));
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), 0);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), tracked + untracked + 1);
+	KUNIT_EXPECT_EQ(test, pt.inits, tracked + untracked + 1);
+	KUNIT_EXPECT_NOT_NULL(test, ns->ns.perns);
+	if (ns->ns.perns) {
+		KUNIT_EXPECT_PTR_EQ(test, ns->ns.perns->ns, &ns->ns);
+		KUNIT_EXPECT_PTR_EQ(test, rcu_access_pointer(ns->ns.perns->table),
+				    rcu_access_pointer(type->initial->table));
+	}
+
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+	unregister_perns_subsys(CLONE_NEWUTS, &ops);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->tracking));
+	KUNIT_EXPECT_EQ(test, pt.exits, pt.inits);
+
+	/* A private-by-default device gives one the context it owns. */
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_NULL(test, ns->ns.perns);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
+	if (ns->ns.perns && perns_ops_registered(&pt_priv_dev)) {
+		struct perns_context *ctx = pt_ctx(&pt_priv_dev, ns);
+
+		KUNIT_EXPECT_PTR_NE(test, ctx, pt_priv_dev.base);
+		KUNIT_EXPECT_PTR_EQ(test, ctx->owner, ns->ns.perns);
+	}
+	KUNIT_EXPECT_NOT_NULL(test, ns->ns.perns);
+	put_uts_ns(ns);
+	flush_workqueue(perns_wq);
+	if (perns_ops_registered(&pt_priv_dev))
+		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->tracking));
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
 static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_register_walks),
 	KUNIT_CASE(perns_test_register_rollback),
@@ -828,6 +914,7 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_dead_ns_exits),
 	KUNIT_CASE(perns_test_exit_unlocked),
 	KUNIT_CASE(perns_test_dying_no_context),
+	KUNIT_CASE(perns_test_untracked),
 	{}
 };
 
