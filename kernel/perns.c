@@ -775,8 +775,8 @@ void perns_ns_free(struct ns_common *ns)
 {
 	/* Pairs with perns_type_track(): the state is complete. */
 	struct perns_ns *pns = smp_load_acquire(&ns->perns);
-	int idx = perns_type_index(ns->ops->type);
 	unsigned long flags;
+	int idx;
 
 	/*
 	 * Without perns state, unless a registration gives it some meanwhile
@@ -784,9 +784,13 @@ void perns_ns_free(struct ns_common *ns)
 	 * anonymous mount namespace, a creation that failed before it) was
 	 * zeroed, or its free path does not get here.
 	 */
-	if (!pns && idx >= 0 && READ_ONCE(ns->perns_node.next)) {
-		struct perns_type *type = &perns_types[idx];
+	if (!pns && READ_ONCE(ns->perns_node.next)) {
+		struct perns_type *type;
 
+		idx = perns_type_index(ns->ops->type);
+		if (WARN_ON_ONCE(idx < 0))
+			return;
+		type = &perns_types[idx];
 		spin_lock_irqsave(&type->lock, flags);
 		list_del_init(&ns->perns_node);
 		pns = ns->perns;
