@@ -7,10 +7,12 @@
  *
  *  - struct perns_ns: one per namespace of a type something is registered
  *    for, created by the namespace's creation path once the namespace is
- *    fully constructed (perns_ns_create()) and handed to perns_free_work()
- *    by its free path (perns_ns_free()), which never sleeps. Nothing but
- *    the namespace points to it: it is freed once its exit methods ran, so
- *    a dead namespace keeps no perns memory.
+ *    fully constructed (perns_ns_create()). The namespace's free path
+ *    (perns_ns_free(), which never sleeps) frees it at once if nothing has
+ *    to run for it (perns_ns_quick_exit()), or hands it to
+ *    perns_free_work(). Nothing but the namespace points to it: it is
+ *    freed once its exit methods ran, so a dead namespace keeps no perns
+ *    memory.
  *  - A namespace created while nothing is registered for its type (no
  *    subsystem, no device: type->tracking is false) gets no perns_ns, only
  *    an entry in type->untracked through ns->perns_node, which its free
@@ -54,7 +56,9 @@
  *    perns_mutex when a device registers.
  *  - type->lock (irq-safe spinlock: namespace free paths run from RCU
  *    callbacks): the lists of namespaces with and without perns state,
- *    the list of tables, type->tracking, and ns->perns of a namespace
+ *    the list of tables, type->tracking, type->quick_exit (false while
+ *    (un)registration holds type->rwsem for writing, so that no free path
+ *    unlists a namespace while it walks them), and ns->perns of a namespace
  *    without state, which perns_type_track() sets under it, with release
  *    once the state is complete, and the free path reads again under it.
  *    Lockless readers of ns->perns read it after an acquire of the
@@ -64,7 +68,9 @@
  *    with it, and new namespaces without it if nothing else is registered.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
  *    path clears from any context (perns_type_track() sets it before the
- *    state is published).
+ *    state is published), and which is read under it where @pns may
+ *    still own contexts; pns->ino, which the free path zeroes first, is
+ *    read without it.
  *  - perns_devices (maple tree, RCU mode): registered devices by device
  *    number, written under perns_mutex, read under RCU. A device found
  *    there stays readable for the RCU read section: unregister_perns_device()
@@ -148,13 +154,27 @@ static void perns_free_work(struct work_struct *work);
 static DECLARE_WORK(perns_free_wk, perns_free_work);
 struct workqueue_struct *perns_wq;
 
+/* The index of a CLONE_NEW* type in perns_types[], which perns_init() checks. */
 int perns_type_index(int nstype)
 {
-	int i;
-
-	for (i = 0; i < PERNS_NR_TYPES; i++)
-		if (perns_types[i].nstype == nstype)
-			return i;
+	switch (nstype) {
+	case CLONE_NEWUSER:
+		return PERNS_USER;
+	case CLONE_NEWUTS:
+		return PERNS_UTS;
+	case CLONE_NEWIPC:
+		return PERNS_IPC;
+	case CLONE_NEWPID:
+		return PERNS_PID;
+	case CLONE_NEWNET:
+		return PERNS_NET;
+	case CLONE_NEWNS:
+		return PERNS_MNT;
+	case CLONE_NEWCGROUP:
+		return PERNS_CGROUP;
+	case CLONE_NEWTIME:
+		return PERNS_TIME;
+	}
 	return -EINVAL;
 }
 
@@ -237,14 +257,7 @@ EXPORT_SYMBOL_GPL(perns_context_put);
 /* The inode number of @pns' namespace, 0 once it is freed. */
 unsigned int perns_ns_ino(struct perns_ns *pns)
 {
-	unsigned int ino = 0;
-	unsigned long flags;
-
-	spin_lock_irqsave(&perns_ns_lock, flags);
-	if (pns->ns)
-		ino = pns->ns->inum;
-	spin_unlock_irqrestore(&perns_ns_lock, flags);
-	return ino;
+	return READ_ONCE(pns->ino);
 }
 
 /*
@@ -410,12 +423,10 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 	 */
 	if (!smp_load_acquire(&ops->base))
 		return NULL;
-	pns = READ_ONCE(ns->perns);
-	if (!pns || pns->type != ops->type)
-		return NULL;
 	rcu_read_lock();
+	pns = perns_ns_of(ops, ns);
 	do {
-		ctx = perns_lookup(ops, pns);
+		ctx = pns ? perns_lookup(ops, pns) : NULL;
 	} while (ctx && !refcount_inc_not_zero(&ctx->refs));
 	rcu_read_unlock();
 	/* @ops went away and its slot went to another device meanwhile. */
@@ -653,12 +664,14 @@ static struct perns_ns *perns_ns_alloc(struct ns_common *ns, unsigned int idx)
 	if (!pns)
 		return NULL;
 	pns->ns = ns;
+	pns->ino = ns ? ns->inum : 0;
 	pns->type = idx;
 	INIT_LIST_HEAD(&pns->list);
 	INIT_LIST_HEAD(&pns->owned);
 	return pns;
 }
 
+/* Called with @type->rwsem held for reading. */
 static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 					  unsigned int idx,
 					  struct ns_common *origin_ns)
@@ -669,11 +682,11 @@ static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 	struct perns_gen *gen;
 	int err = -ENOMEM;
 
+	lockdep_assert_held_read(&type->rwsem);
 	pns = perns_ns_alloc(ns, idx);
 	if (!pns)
 		return ERR_PTR(-ENOMEM);
 
-	down_read(&type->rwsem);
 	gen = perns_gen_alloc(type->gen_len);
 	if (!gen)
 		goto out_free;
@@ -700,7 +713,6 @@ static struct perns_ns *__perns_ns_create(struct ns_common *ns,
 
 	scoped_guard(spinlock_irqsave, &type->lock)
 		list_add_tail(&pns->list, &type->namespaces);
-	up_read(&type->rwsem);
 	return pns;
 
 out_contexts:
@@ -713,9 +725,23 @@ out_table:
 		ns->perns = NULL;
 	perns_table_put(rcu_dereference_protected(pns->table, 1));
 out_free:
-	up_read(&type->rwsem);
 	perns_ns_release(pns);
 	return ERR_PTR(err);
+}
+
+/* Lists @ns as without perns state, unless @type is tracked. */
+static bool perns_ns_list_untracked(struct perns_type *type,
+				    struct ns_common *ns)
+{
+	unsigned long flags;
+	bool untracked;
+
+	spin_lock_irqsave(&type->lock, flags);
+	untracked = !type->tracking;
+	if (untracked)
+		list_add_tail(&ns->perns_node, &type->untracked);
+	spin_unlock_irqrestore(&type->lock, flags);
+	return untracked;
 }
 
 /**
@@ -742,7 +768,6 @@ int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
 {
 	struct perns_type *type;
 	struct perns_ns *pns;
-	unsigned long flags;
 	int idx;
 
 	ns->perns = NULL;
@@ -752,22 +777,59 @@ int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
 		return -EINVAL;
 	type = &perns_types[idx];
 
-	/* Nothing registered for the type: nothing to set up. */
-	spin_lock_irqsave(&type->lock, flags);
-	if (!type->tracking) {
-		list_add_tail(&ns->perns_node, &type->untracked);
-		spin_unlock_irqrestore(&type->lock, flags);
+	/*
+	 * Nothing registered for the type: nothing to set up. The unlocked
+	 * read is a hint, checked again under the lock, or under the rwsem,
+	 * which (un)registration holds for writing to change it.
+	 */
+	if (!READ_ONCE(type->tracking) && perns_ns_list_untracked(type, ns))
 		return 0;
-	}
-	spin_unlock_irqrestore(&type->lock, flags);
-
-	pns = __perns_ns_create(ns, idx, origin);
+	down_read(&type->rwsem);
+	if (!type->tracking && perns_ns_list_untracked(type, ns))
+		pns = NULL;
+	else
+		pns = __perns_ns_create(ns, idx, origin);
+	up_read(&type->rwsem);
 	return PTR_ERR_OR_ZERO(pns);
 }
 
+/*
+ * Frees @pns, whose namespace is being freed, right away if nothing has to
+ * run for it: no registered method of @type has an exit or per-namespace
+ * data (@type->quick_exit, false while (un)registration walks the
+ * namespaces), @pns owns no context, so that nothing else reaches it, and
+ * its table has another reference, so that dropping ours releases nothing.
+ * Otherwise the exit work does it. Does not sleep.
+ */
+static bool perns_ns_quick_exit(struct perns_type *type, struct perns_ns *pns)
+{
+	struct perns_table *table;
+	unsigned long flags;
+	bool done = false;
+
+	spin_lock_irqsave(&type->lock, flags);
+	/* Owning nothing, @pns is out of reach of setdevns(). */
+	if (type->quick_exit && !atomic_read_acquire(&pns->nr_owned)) {
+		table = rcu_dereference_protected(pns->table, 1);
+		if (refcount_dec_not_one(&table->refs)) {
+			RCU_INIT_POINTER(pns->table, NULL);
+			list_del_init(&pns->list);
+			WRITE_ONCE(pns->ns, NULL);
+			done = true;
+		}
+	}
+	spin_unlock_irqrestore(&type->lock, flags);
+	if (done)
+		perns_ns_release(pns);
+	return done;
+}
+
 /**
- * perns_ns_free() - hand a dying namespace's perns state to the exit work
+ * perns_ns_free() - free a dying namespace's perns state
  * @ns: the namespace, whose count dropped to zero
+ *
+ * Frees it at once if nothing has to run for it, else hands it to the
+ * exit work.
  *
  * Context: any, including RCU callbacks; does not sleep.
  */
@@ -798,10 +860,14 @@ void perns_ns_free(struct ns_common *ns)
 	}
 	if (!pns)
 		return;
+	WRITE_ONCE(ns->perns, NULL);
+	/* NS_GET_DEVCTX reads a former owner's number under RCU. */
+	WRITE_ONCE(pns->ino, 0);
+	if (perns_ns_quick_exit(&perns_types[pns->type], pns))
+		return;
 	spin_lock_irqsave(&perns_ns_lock, flags);
 	pns->ns = NULL;
 	spin_unlock_irqrestore(&perns_ns_lock, flags);
-	ns->perns = NULL;
 	if (llist_add(&pns->free_node, &perns_free_list))
 		queue_work(perns_wq, &perns_free_wk);
 }
@@ -951,7 +1017,7 @@ static void perns_unregister_ops(struct perns_type *type,
  * namespace created from that one does; whatever registered since acts on
  * it like on any other. A dying one gets state too: its free path, which
  * takes @type->lock to leave the list, then finds it and hands it to the
- * exit work.
+ * exit work (@type->quick_exit is false until the registration is done).
  */
 static int perns_type_track(struct perns_type *type)
 {
@@ -967,7 +1033,7 @@ static int perns_type_track(struct perns_type *type)
 	/* The initial namespace's contexts are fixed: its table is empty. */
 	WARN_ON_ONCE(table->len);
 	spin_lock_irq(&type->lock);
-	type->tracking = true;
+	WRITE_ONCE(type->tracking, true);
 	list_for_each_entry(ns, &type->untracked, perns_node)
 		n++;
 	spin_unlock_irq(&type->lock);
@@ -1001,6 +1067,7 @@ static int perns_type_track(struct perns_type *type)
 			refcount_inc(&table->refs);
 			RCU_INIT_POINTER(pns->table, table);
 			pns->ns = ns;
+			pns->ino = ns->inum;
 			/* Pairs with perns_ns_free() and lockless readers. */
 			smp_store_release(&ns->perns, pns);
 		}
@@ -1025,8 +1092,35 @@ static void perns_type_untrack(struct perns_type *type)
 	if (!list_empty(&type->ops) || !list_empty(&type->devices))
 		return;
 	spin_lock_irq(&type->lock);
-	type->tracking = false;
+	WRITE_ONCE(type->tracking, false);
 	spin_unlock_irq(&type->lock);
+}
+
+/*
+ * (Un)registration holds @type->rwsem for writing through these, so that
+ * the free path of a namespace leaves the exit of its state to the exit
+ * work while the namespaces are walked (see perns_ns_quick_exit()).
+ */
+void perns_type_write_lock(struct perns_type *type)
+{
+	down_write(&type->rwsem);
+	spin_lock_irq(&type->lock);
+	type->quick_exit = false;
+	spin_unlock_irq(&type->lock);
+}
+
+void perns_type_write_unlock(struct perns_type *type)
+{
+	struct perns_operations *ops;
+	bool quick = true;
+
+	list_for_each_entry(ops, &type->ops, list)
+		if (ops->exit || ops->size)
+			quick = false;
+	spin_lock_irq(&type->lock);
+	type->quick_exit = quick;
+	spin_unlock_irq(&type->lock);
+	up_write(&type->rwsem);
 }
 
 /* The type of a registration, or an error for one the kernel lacks. */
@@ -1065,7 +1159,7 @@ int register_perns_subsys(int nstype, struct perns_operations *ops)
 	if (WARN_ON(!!ops->id != !!ops->size))
 		return -EINVAL;
 	mutex_lock(&perns_mutex);
-	down_write(&type->rwsem);
+	perns_type_write_lock(type);
 	if (perns_ops_registered(ops)) {
 		err = -EBUSY;
 	} else {
@@ -1076,7 +1170,7 @@ int register_perns_subsys(int nstype, struct perns_operations *ops)
 		if (err)
 			perns_type_untrack(type);
 	}
-	up_write(&type->rwsem);
+	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 	return err;
 }
@@ -1099,14 +1193,14 @@ void unregister_perns_subsys(int nstype, struct perns_operations *ops)
 	if (WARN_ON(IS_ERR(type)))
 		return;
 	mutex_lock(&perns_mutex);
-	down_write(&type->rwsem);
+	perns_type_write_lock(type);
 	if (!WARN(!ops->list.next || list_empty(&ops->list) ||
 		  ops->type != type - perns_types,
 		  "perns: unregistering unregistered ops\n")) {
 		perns_unregister_ops(type, ops);
 		perns_type_untrack(type);
 	}
-	up_write(&type->rwsem);
+	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 }
 EXPORT_SYMBOL_GPL(unregister_perns_subsys);
@@ -1245,7 +1339,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	if (err)
 		return err;
 	mutex_lock(&perns_mutex);
-	down_write(&type->rwsem);
+	perns_type_write_lock(type);
 	err = -EBUSY;
 	if (perns_ops_registered(ops))
 		goto out_unlock;
@@ -1295,7 +1389,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 		type->nr_private++;
 	/* Published last: files can be bound from here on. */
 	smp_store_release(&ops->base, base);
-	up_write(&type->rwsem);
+	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 	return 0;
 
@@ -1310,7 +1404,7 @@ out_slot:
 	ida_free(&type->slots, ops->slot);
 out_unlock:
 	perns_type_untrack(type);
-	up_write(&type->rwsem);
+	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 	perns_release_list(&release);
 	return err;
@@ -1331,11 +1425,13 @@ static bool perns_device_unpublish(struct perns_type *type,
 	struct perns_context *base;
 
 	guard(mutex)(&perns_mutex);
-	guard(rwsem_write)(&type->rwsem);
+	perns_type_write_lock(type);
 	if (WARN(!ops->dev_list.next || list_empty(&ops->dev_list) ||
 		 ops->type != type - perns_types,
-		 "perns: unregistering unregistered device\n"))
+		 "perns: unregistering unregistered device\n")) {
+		perns_type_write_unlock(type);
 		return false;
+	}
 	base = ops->base;
 	WRITE_ONCE(ops->base, NULL);
 	list_del_init(&ops->dev_list);
@@ -1347,6 +1443,7 @@ static bool perns_device_unpublish(struct perns_type *type,
 	perns_clear_slots(type, ops, release);
 	perns_context_disown(base);
 	list_add_tail(&base->owner_node, release);
+	perns_type_write_unlock(type);
 	return true;
 }
 
@@ -1385,7 +1482,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	perns_release_list(&release);
 
 	mutex_lock(&perns_mutex);
-	down_write(&type->rwsem);
+	perns_type_write_lock(type);
 	if (perns_ops_per_ns(ops)) {
 		if (type->first_device == &ops->list)
 			type->first_device = ops->list.next;
@@ -1399,7 +1496,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	 */
 	ida_free(&type->slots, ops->slot);
 	perns_type_untrack(type);
-	up_write(&type->rwsem);
+	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 
 	if (!atomic_dec_and_test(&ops->nr_contexts))
@@ -1723,6 +1820,7 @@ void __init perns_init(void)
 		struct ns_common *ns;
 		struct perns_ns *pns;
 
+		WARN_ON(perns_type_index(type->nstype) != idx);
 		__init_rwsem(&type->rwsem, "perns_type->rwsem",
 			     &perns_rwsem_keys[idx]);
 		INIT_LIST_HEAD(&type->ops);
@@ -1741,7 +1839,9 @@ void __init perns_init(void)
 			type->supported = false;
 			continue;
 		}
+		down_read(&type->rwsem);
 		pns = __perns_ns_create(ns, idx, NULL);
+		up_read(&type->rwsem);
 		if (IS_ERR(pns))
 			panic("perns: cannot set up the initial namespaces\n");
 		type->initial = pns;

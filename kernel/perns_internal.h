@@ -10,6 +10,7 @@
 #include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ns_common.h>
 #include <linux/perns.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -41,11 +42,13 @@ struct perns_type {
 	struct list_head ops;		/* subsystems, then devices */
 	struct list_head *first_device;	/* in @ops; &@ops if none */
 	struct list_head devices;
-	spinlock_t lock;	/* @namespaces, @untracked, @tables, @tracking */
+	/* @namespaces, @untracked, @tables, @tracking, @quick_exit */
+	spinlock_t lock;
 	struct list_head namespaces;
 	struct list_head untracked;	/* namespaces without perns state */
 	struct list_head tables;
 	bool tracking;			/* new namespaces get perns state */
+	bool quick_exit;		/* see perns_ns_quick_exit() */
 	struct perns_ns *initial;
 	unsigned int nr_private;
 	struct ida gen_ids;
@@ -59,6 +62,8 @@ extern struct mutex perns_mutex;
 extern struct workqueue_struct *perns_wq;
 
 int perns_type_index(int nstype);
+void perns_type_write_lock(struct perns_type *type);
+void perns_type_write_unlock(struct perns_type *type);
 bool perns_ops_registered(const struct perns_operations *ops);
 struct perns_operations *perns_device_lookup(dev_t devt);
 
@@ -80,6 +85,19 @@ struct perns_context *perns_lookup(struct perns_operations *ops,
 struct ns_common *perns_ns_get_ns(struct perns_ns *pns);
 unsigned int perns_ns_ino(struct perns_ns *pns);
 struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
+
+/*
+ * @ns' perns state if @ns is of @ops' type, else NULL. Lockless: the
+ * caller orders this read after the acquire of @ops->base (see
+ * perns_context_get()), or holds a file bound to a context of @ops.
+ */
+static inline struct perns_ns *perns_ns_of(const struct perns_operations *ops,
+					   const struct ns_common *ns)
+{
+	struct perns_ns *pns = READ_ONCE(ns->perns);
+
+	return pns && pns->type == ops->type ? pns : NULL;
+}
 
 /* Whether @pns is the initial namespace of its type, whose contexts are fixed. */
 static inline bool perns_ns_is_initial(const struct perns_ns *pns)

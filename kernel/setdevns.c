@@ -261,8 +261,8 @@ static long do_setdevns(int dev_fd, int ns_fd, int nstype, unsigned int flags)
 		perns_ns_get_by_fd(ns_fd, nstype);
 	if (IS_ERR(ns))
 		return PTR_ERR(ns);
-	pns = READ_ONCE(ns->perns);
-	if (!pns || pns->type != ops->type)
+	pns = perns_ns_of(ops, ns);
+	if (!pns)
 		return -EINVAL;
 	if ((flags == SETDEVNS_UNSHARE && !ops->unshare) ||
 	    (flags == SETDEVNS_MIGRATE && !ops->migrate))
@@ -309,17 +309,17 @@ int perns_ns_devctx(struct ns_common *ns, dev_t devt,
 	 */
 	if (!smp_load_acquire(&ops->base))
 		goto out;
-	pns = READ_ONCE(ns->perns);
+	pns = perns_ns_of(ops, ns);
 	err = -EINVAL;
-	if (!pns || pns->type != ops->type)
+	if (!pns)
 		goto out;
 	err = -ENODEV;
 	ctx = perns_lookup(ops, pns);
 	if (!ctx || ctx->ops != ops)
 		goto out;
 	/*
-	 * The owner is freed after a grace period and its namespace is read
-	 * under perns_ns_lock: 0 once it is gone, never a reused number.
+	 * The owner is freed after a grace period, and its inode number
+	 * reads 0 from before its namespace releases it: never a reused one.
 	 */
 	owner = READ_ONCE(ctx->owner);
 	info->ctx_id = ctx->id;

@@ -32,6 +32,7 @@
 #include <linux/perns.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 /* The counter value at which the migrate op refuses. */
@@ -47,12 +48,32 @@ module_param(dummy_private, bool, 0444);
 MODULE_PARM_DESC(dummy_private,
 		 "the nr_dummy devices are PERNS_CTX_PRIVATE, with a test_perns context each");
 
-static unsigned int init_checked;
-module_param(init_checked, uint, 0444);
+/* Counters bumped by concurrent namespace creations, read as parameters. */
+static int test_perns_set_count(const char *val, const struct kernel_param *kp)
+{
+	int n, err = kstrtoint(val, 0, &n);
+
+	if (!err)
+		atomic_set((atomic_t *)kp->arg, n);
+	return err;
+}
+
+static int test_perns_get_count(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read((atomic_t *)kp->arg));
+}
+
+static const struct kernel_param_ops test_perns_count_ops = {
+	.set = test_perns_set_count,
+	.get = test_perns_get_count,
+};
+
+static atomic_t init_checked = ATOMIC_INIT(0);
+module_param_cb(init_checked, &test_perns_count_ops, &init_checked, 0444);
 MODULE_PARM_DESC(init_checked, "new namespaces whose init method found a complete namespace");
 
-static unsigned int init_bad;
-module_param(init_bad, uint, 0444);
+static atomic_t init_bad = ATOMIC_INIT(0);
+module_param_cb(init_bad, &test_perns_count_ops, &init_bad, 0444);
 MODULE_PARM_DESC(init_bad, "new namespaces whose init method found an incomplete namespace");
 
 static unsigned int dummy_types = ~0U;
@@ -83,7 +104,6 @@ struct test_perns_dev {
 };
 
 static bool test_perns_live;
-static DEFINE_SPINLOCK(test_perns_count_lock);
 
 static struct test_perns_ctx *test_perns_priv(const struct perns_context *ctx)
 {
@@ -212,14 +232,12 @@ static int test_perns_init_ns(struct perns_ns *pns)
 	ctx = NULL;
 	if (pns->ns && pns->ns->perns == pns && pns->ns->ops && pns->ns->inum)
 		ctx = perns_context_get(&dev->ops, pns->ns);
-	spin_lock(&test_perns_count_lock);
-	if (ctx)
-		init_checked++;
-	else
-		init_bad++;
-	spin_unlock(&test_perns_count_lock);
-	if (ctx)
+	if (ctx) {
+		atomic_inc(&init_checked);
 		perns_context_put(ctx);
+	} else {
+		atomic_inc(&init_bad);
+	}
 	return 0;
 }
 

@@ -53,6 +53,8 @@ struct perns_gen {
  * struct perns_ns - what perns keeps for one namespace
  * @ns: the namespace; %NULL once it has been freed (see "Lifetime" in
  *	Documentation/namespaces/perns.rst), so exit methods must not use it
+ * @ino: the namespace's inode number, 0 once it is being freed; read
+ *	without a lock by NS_GET_DEVCTX for a context's owner
  * @type: index of the namespace type, &enum perns_type_index
  * @gen: per-namespace data of the subsystems, see perns_generic()
  * @table: the device contexts this namespace uses
@@ -64,11 +66,13 @@ struct perns_gen {
  * @rcu: freed after a grace period, for lockless readers of a context's
  *	owner (NS_GET_DEVCTX)
  *
- * Freed by the exit work once the exit methods ran: nothing but the
- * namespace points to it, so its lifetime is the namespace's.
+ * Freed by the namespace's free path when nothing has to run for it, else
+ * by the exit work once the exit methods ran: nothing but the namespace
+ * points to it, so its lifetime is the namespace's.
  */
 struct perns_ns {
 	struct ns_common *ns;
+	unsigned int ino;
 	unsigned int type;
 	struct perns_gen __rcu *gen;
 	struct perns_table __rcu *table;

@@ -130,6 +130,19 @@ static void pt_test_exit(struct kunit *test)
 		unregister_perns_subsys(CLONE_NEWUTS, &pt_anchor);
 }
 
+/* Entries of a list of the UTS perns type. */
+static int pt_count(struct list_head *head)
+{
+	struct list_head *pos;
+	int n = 0;
+
+	spin_lock_irq(&perns_types[PERNS_UTS].lock);
+	list_for_each(pos, head)
+		n++;
+	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
+	return n;
+}
+
 static struct perns_ns *pt_pns(struct pt_fixture *f, int i)
 {
 	return f->ns[i]->ns.perns;
@@ -139,13 +152,8 @@ static struct perns_ns *pt_pns(struct pt_fixture *f, int i)
 static void perns_test_register_walks(struct kunit *test)
 {
 	struct perns_operations ops = { .init = pt_init_a, .exit = pt_exit_a };
-	int live = 0;
-	struct perns_ns *pns;
+	int live = pt_count(&perns_types[PERNS_UTS].namespaces);
 
-	spin_lock_irq(&perns_types[PERNS_UTS].lock);
-	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
-		live++;
-	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
 	KUNIT_EXPECT_GE(test, live, PT_NS + 1);
 
 	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &ops), 0);
@@ -662,14 +670,10 @@ static void perns_test_devt_overlap(struct kunit *test)
 static void perns_test_dead_ns_exits(struct kunit *test)
 {
 	struct uts_namespace *ns, *next;
-	int i, before = 0, after = 0;
-	struct perns_ns *pns;
+	int i, before, after;
 
 	flush_workqueue(perns_wq);
-	spin_lock_irq(&perns_types[PERNS_UTS].lock);
-	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
-		before++;
-	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
+	before = pt_count(&perns_types[PERNS_UTS].namespaces);
 
 	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
@@ -680,10 +684,7 @@ static void perns_test_dead_ns_exits(struct kunit *test)
 		ns = next;
 	}
 	flush_workqueue(perns_wq);
-	spin_lock_irq(&perns_types[PERNS_UTS].lock);
-	list_for_each_entry(pns, &perns_types[PERNS_UTS].namespaces, list)
-		after++;
-	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
+	after = pt_count(&perns_types[PERNS_UTS].namespaces);
 	/* Only the last one is left. */
 	KUNIT_EXPECT_EQ(test, after, before + 1);
 	put_uts_ns(ns);
@@ -820,16 +821,85 @@ static void perns_test_dying_no_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
 }
 
-static int pt_count(struct list_head *head)
+/*
+ * Frees @ns while the exit work cannot run (it takes the rwsem for
+ * reading), as if a registration was walking the namespaces if @walking,
+ * and returns how many namespaces are still listed then.
+ */
+static int pt_put_blocked(struct uts_namespace *ns, bool walking)
 {
-	struct list_head *pos;
-	int n = 0;
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	int n;
 
-	spin_lock_irq(&perns_types[PERNS_UTS].lock);
-	list_for_each(pos, head)
-		n++;
-	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
+	if (walking)
+		perns_type_write_lock(type);
+	else
+		down_write(&type->rwsem);
+	put_uts_ns(ns);
+	n = pt_count(&type->namespaces);
+	if (walking)
+		perns_type_write_unlock(type);
+	else
+		up_write(&type->rwsem);
 	return n;
+}
+
+/*
+ * A dead namespace with nothing to exit and no context of its own is freed
+ * by its free path, without the exit work; once an exit method is
+ * registered, or while the namespace owns a context, the exit work does
+ * it.
+ */
+static void perns_test_quick_exit(struct kunit *test)
+{
+	struct perns_operations init_only = { .init = pt_init_a };
+	struct perns_operations with_exit = { .init = pt_init_b,
+					      .exit = pt_exit_b };
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	struct pt_fixture *f = test->priv;
+	int listed;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &init_only), 0);
+	if (!READ_ONCE(type->quick_exit)) {
+		unregister_perns_subsys(CLONE_NEWUTS, &init_only);
+		kunit_skip(test, "something with an exit is registered for uts");
+	}
+	flush_workqueue(perns_wq);
+	listed = pt_count(&type->namespaces);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[0], false), listed - 1);
+	f->ns[0] = NULL;
+
+	/* While (un)registration walks the namespaces: the exit work. */
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[3], true), listed - 1);
+	f->ns[3] = NULL;
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 2);
+	listed--;
+
+	/* Owning a context: the exit work releases it. */
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->quick_exit));
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[1], false), listed - 1);
+	f->ns[1] = NULL;
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 2);
+	if (perns_ops_registered(&pt_priv_dev))
+		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+
+	/* An exit method to run. */
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &with_exit), 0);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->quick_exit));
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[2], false), listed - 2);
+	f->ns[2] = NULL;
+	KUNIT_EXPECT_EQ(test, pt.exits, 0);
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 3);
+	KUNIT_EXPECT_EQ(test, pt.exits, 1);
+	if (perns_ops_registered(&with_exit))
+		unregister_perns_subsys(CLONE_NEWUTS, &with_exit);
+	unregister_perns_subsys(CLONE_NEWUTS, &init_only);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->quick_exit));
 }
 
 /*
@@ -924,6 +994,7 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_exit_unlocked),
 	KUNIT_CASE(perns_test_dying_no_context),
 	KUNIT_CASE(perns_test_untracked),
+	KUNIT_CASE(perns_test_quick_exit),
 	{}
 };
 
