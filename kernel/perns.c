@@ -44,21 +44,25 @@
  *    pns->owned, pns->table updates and the device lists, and ctx->owner,
  *    which is written under it and may be read without it only to be
  *    compared. pns->nr_owned drops last when a namespace loses a context
- *    (release), so that the exit work of a namespace owning nothing can
- *    skip the mutex: see perns_ns_exit().
+ *    (release), so that the exit work or the free path of a namespace
+ *    owning nothing can skip the mutex: see perns_ns_exit() and
+ *    perns_ns_quick_exit().
  *  - type->rwsem: taken for reading by the creation of a namespace that
  *    gets perns state and by the exit work, for writing by
  *    (un)registration; protects type->ops, the generic
  *    arrays and type->gen_len, and the table of a dying namespace that
- *    owns nothing, which its exit work drops holding it for reading.
+ *    owns nothing, which its exit work drops holding it for reading (or
+ *    its free path, under type->lock with type->quick_exit set).
  *    Nests inside perns_mutex. The init and exit methods run under it,
  *    never under perns_mutex; ctx_init runs under it, and also under
  *    perns_mutex when a device registers.
  *  - type->lock (irq-safe spinlock: namespace free paths run from RCU
  *    callbacks): the lists of namespaces with and without perns state,
- *    the list of tables, type->tracking, type->quick_exit (false while
- *    (un)registration holds type->rwsem for writing, so that no free path
- *    unlists a namespace while it walks them), and ns->perns of a namespace
+ *    the list of tables, type->tracking, type->quick_exit (true when no
+ *    registered method of the type has an exit or per-namespace data,
+ *    and false while (un)registration holds type->rwsem for writing, so
+ *    that no free path unlists a namespace while the namespaces are
+ *    walked), and ns->perns of a namespace
  *    without state, which perns_type_track() sets under it, with release
  *    once the state is complete, and the free path reads again under it.
  *    Lockless readers of ns->perns read it after an acquire of the
@@ -67,10 +71,10 @@
  *    A registration that fails leaves the namespaces it gave state to
  *    with it, and new namespaces without it if nothing else is registered.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
- *    path clears from any context (perns_type_track() sets it before the
- *    state is published), and which is read under it where @pns may
- *    still own contexts; pns->ino, which the free path zeroes first, is
- *    read without it.
+ *    path clears from any context before it queues the exit work
+ *    (perns_type_track() sets it before the state is published), and
+ *    which is read under it where @pns may still own contexts; pns->ino,
+ *    which the free path zeroes first, is read without it.
  *  - perns_devices (maple tree, RCU mode): registered devices by device
  *    number, written under perns_mutex, read under RCU. A device found
  *    there stays readable for the RCU read section: unregister_perns_device()
@@ -807,6 +811,8 @@ static bool perns_ns_quick_exit(struct perns_type *type, struct perns_ns *pns)
 	unsigned long flags;
 	bool done = false;
 
+	if (!READ_ONCE(type->quick_exit))
+		return false;
 	spin_lock_irqsave(&type->lock, flags);
 	/* Owning nothing, @pns is out of reach of setdevns(). */
 	if (type->quick_exit && !atomic_read_acquire(&pns->nr_owned)) {
@@ -814,7 +820,6 @@ static bool perns_ns_quick_exit(struct perns_type *type, struct perns_ns *pns)
 		if (refcount_dec_not_one(&table->refs)) {
 			RCU_INIT_POINTER(pns->table, NULL);
 			list_del_init(&pns->list);
-			WRITE_ONCE(pns->ns, NULL);
 			done = true;
 		}
 	}
@@ -1105,7 +1110,7 @@ void perns_type_write_lock(struct perns_type *type)
 {
 	down_write(&type->rwsem);
 	spin_lock_irq(&type->lock);
-	type->quick_exit = false;
+	WRITE_ONCE(type->quick_exit, false);
 	spin_unlock_irq(&type->lock);
 }
 
@@ -1118,7 +1123,7 @@ void perns_type_write_unlock(struct perns_type *type)
 		if (ops->exit || ops->size)
 			quick = false;
 	spin_lock_irq(&type->lock);
-	type->quick_exit = quick;
+	WRITE_ONCE(type->quick_exit, quick);
 	spin_unlock_irq(&type->lock);
 	up_write(&type->rwsem);
 }

@@ -732,9 +732,24 @@ static struct perns_operations pt_hold_dev = {
 	.ctx_exit = pt_ctx_exit_hold,
 };
 
+/* perns_test_quick_exit()'s, static for pt_parked_cleanup(). */
+static struct perns_operations pt_qe_init = { .init = pt_init_a };
+static struct perns_operations pt_qe_exit = { .init = pt_init_b,
+					      .exit = pt_exit_b };
+static struct perns_operations pt_qe_dev = {
+	.name = "pt", .ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+	.ctx_exit = pt_ctx_exit, .unshare = pt_unshare,
+};
+
 static void pt_parked_cleanup(void)
 {
 	complete_all(&pt_go);
+	if (perns_ops_registered(&pt_qe_dev))
+		unregister_perns_device(CLONE_NEWUTS, &pt_qe_dev);
+	if (perns_ops_registered(&pt_qe_exit))
+		unregister_perns_subsys(CLONE_NEWUTS, &pt_qe_exit);
+	if (perns_ops_registered(&pt_qe_init))
+		unregister_perns_subsys(CLONE_NEWUTS, &pt_qe_init);
 	WRITE_ONCE(pt_watch, NULL);
 	if (perns_ops_registered(&pt_priv_dev))
 		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
@@ -822,87 +837,6 @@ static void perns_test_dying_no_context(struct kunit *test)
 }
 
 /*
- * Frees @ns while the exit work cannot run (it takes the rwsem for
- * reading), as if a registration was walking the namespaces if @walking,
- * and returns how many namespaces are still listed then.
- */
-static int pt_put_blocked(struct uts_namespace *ns, bool walking)
-{
-	struct perns_type *type = &perns_types[PERNS_UTS];
-	int n;
-
-	if (walking)
-		perns_type_write_lock(type);
-	else
-		down_write(&type->rwsem);
-	put_uts_ns(ns);
-	n = pt_count(&type->namespaces);
-	if (walking)
-		perns_type_write_unlock(type);
-	else
-		up_write(&type->rwsem);
-	return n;
-}
-
-/*
- * A dead namespace with nothing to exit and no context of its own is freed
- * by its free path, without the exit work; once an exit method is
- * registered, or while the namespace owns a context, the exit work does
- * it.
- */
-static void perns_test_quick_exit(struct kunit *test)
-{
-	struct perns_operations init_only = { .init = pt_init_a };
-	struct perns_operations with_exit = { .init = pt_init_b,
-					      .exit = pt_exit_b };
-	struct perns_type *type = &perns_types[PERNS_UTS];
-	struct pt_fixture *f = test->priv;
-	int listed;
-
-	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &init_only), 0);
-	if (!READ_ONCE(type->quick_exit)) {
-		unregister_perns_subsys(CLONE_NEWUTS, &init_only);
-		kunit_skip(test, "something with an exit is registered for uts");
-	}
-	flush_workqueue(perns_wq);
-	listed = pt_count(&type->namespaces);
-	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[0], false), listed - 1);
-	f->ns[0] = NULL;
-
-	/* While (un)registration walks the namespaces: the exit work. */
-	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[3], true), listed - 1);
-	f->ns[3] = NULL;
-	flush_workqueue(perns_wq);
-	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 2);
-	listed--;
-
-	/* Owning a context: the exit work releases it. */
-	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->quick_exit));
-	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[1], false), listed - 1);
-	f->ns[1] = NULL;
-	flush_workqueue(perns_wq);
-	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 2);
-	if (perns_ops_registered(&pt_priv_dev))
-		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
-	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
-
-	/* An exit method to run. */
-	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &with_exit), 0);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->quick_exit));
-	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[2], false), listed - 2);
-	f->ns[2] = NULL;
-	KUNIT_EXPECT_EQ(test, pt.exits, 0);
-	flush_workqueue(perns_wq);
-	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), listed - 3);
-	KUNIT_EXPECT_EQ(test, pt.exits, 1);
-	if (perns_ops_registered(&with_exit))
-		unregister_perns_subsys(CLONE_NEWUTS, &with_exit);
-	unregister_perns_subsys(CLONE_NEWUTS, &init_only);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->quick_exit));
-}
-
-/*
  * With nothing registered for a type, its namespaces get no perns state;
  * a registration gives it to the live ones, sharing the initial
  * namespace's table, and runs its init for them. The counts assume that
@@ -973,6 +907,108 @@ static void perns_test_untracked(struct kunit *test)
 		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->tracking));
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
+/* The references to @ns' table. */
+static unsigned int pt_table_refs(struct uts_namespace *ns)
+{
+	struct perns_table *t = rcu_access_pointer(ns->ns.perns->table);
+
+	return refcount_read(&t->refs);
+}
+
+/*
+ * Frees @ns while the exit work cannot run (it takes the rwsem for
+ * reading), as if a registration was walking the namespaces if @walking.
+ * Returns how many namespaces are still listed then, and the exits run.
+ */
+static int pt_put_blocked(struct uts_namespace *ns, bool walking, int *exits)
+{
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	int n;
+
+	if (walking)
+		perns_type_write_lock(type);
+	else
+		down_write(&type->rwsem);
+	put_uts_ns(ns);
+	n = pt_count(&type->namespaces);
+	*exits = pt.exits;
+	if (walking)
+		perns_type_write_unlock(type);
+	else
+		up_write(&type->rwsem);
+	return n;
+}
+
+/*
+ * A dead namespace with nothing to run is freed by its free path, without
+ * the exit work. Each other case differs from it by one condition, and
+ * waits for the exit work: a registration walking the namespaces, an exit
+ * method registered, a context of its own, the last table reference.
+ */
+static void perns_test_quick_exit(struct kunit *test)
+{
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	struct pt_fixture *f = test->priv;
+	struct uts_namespace *child;
+	int listed, exits;
+
+	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &pt_qe_init), 0);
+	if (!READ_ONCE(type->quick_exit) || type->nr_private)
+		kunit_skip(test, "an exit or a private device is registered for uts");
+	flush_workqueue(perns_wq);
+	listed = pt_count(&type->namespaces);
+
+	KUNIT_EXPECT_GT(test, pt_table_refs(f->ns[0]), 1);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[0], false, &exits), listed - 1);
+	f->ns[0] = NULL;
+	listed--;
+
+	/* While a registration walks the namespaces. */
+	KUNIT_EXPECT_GT(test, pt_table_refs(f->ns[3]), 1);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[3], true, &exits), listed);
+	f->ns[3] = NULL;
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), --listed);
+
+	/* An exit method to run. */
+	KUNIT_EXPECT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &pt_qe_exit), 0);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->quick_exit));
+	KUNIT_EXPECT_GT(test, pt_table_refs(f->ns[2]), 1);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[2], false, &exits), listed);
+	f->ns[2] = NULL;
+	KUNIT_EXPECT_EQ(test, exits, 0);
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), --listed);
+	KUNIT_EXPECT_EQ(test, pt.exits, 1);
+	if (perns_ops_registered(&pt_qe_exit))
+		unregister_perns_subsys(CLONE_NEWUTS, &pt_qe_exit);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->quick_exit));
+
+	/* A context of its own, its table shared with a child. */
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_qe_dev), 0);
+	KUNIT_ASSERT_EQ(test, perns_change_context(pt_qe_dev.base, &f->ns[1]->ns,
+						   SETDEVNS_UNSHARE), 0);
+	child = copy_utsname(CLONE_NEWUTS, &init_user_ns, f->ns[1]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
+	listed++;
+	KUNIT_EXPECT_EQ(test, atomic_read(&pt_pns(f, 1)->nr_owned), 1);
+	KUNIT_EXPECT_EQ(test, pt_table_refs(f->ns[1]), 2);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(f->ns[1], false, &exits), listed);
+	f->ns[1] = NULL;
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), --listed);
+
+	/* The child now holds the table alone: dropping it releases a context. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&child->ns.perns->nr_owned), 0);
+	KUNIT_EXPECT_EQ(test, pt_table_refs(child), 1);
+	KUNIT_EXPECT_EQ(test, pt_put_blocked(child, false, &exits), listed);
+	flush_workqueue(perns_wq);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), --listed);
+	unregister_perns_device(CLONE_NEWUTS, &pt_qe_dev);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+	unregister_perns_subsys(CLONE_NEWUTS, &pt_qe_init);
 }
 
 static struct kunit_case perns_test_cases[] = {
