@@ -14,7 +14,7 @@ note() { echo ">> $*" >&2; }
 # Fragments making up a named config.
 config_fragments() {
 	case $1 in
-	check) echo base kunit debug project ;;
+	check) echo base kunit debug project selftests ;;
 	demo) echo base project ;;
 	nsoff) echo base nsoff ;;
 	baseline) echo base project baseline ;;

@@ -442,9 +442,14 @@ struct perns_context *perns_context_get(struct perns_operations *ops,
 }
 EXPORT_SYMBOL_GPL(perns_context_get);
 
-/*
- * A reference to @pns' namespace, or NULL if there is no @pns or its
- * namespace is dying. The caller keeps @pns alive (perns_mutex).
+/**
+ * perns_ns_get_ns() - the namespace of a perns state, if it is alive
+ * @pns: the state, or %NULL; kept alive by the caller (perns_mutex, or
+ *	being in an init or exit method of @pns)
+ *
+ * Context: any; does not sleep.
+ * Return: a reference to the namespace, to be dropped with perns_put_ns(),
+ * or %NULL if there is no @pns or its namespace is dying.
  */
 struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
 {
@@ -460,6 +465,7 @@ struct ns_common *perns_ns_get_ns(struct perns_ns *pns)
 	spin_unlock_irqrestore(&perns_ns_lock, flags);
 	return ns;
 }
+EXPORT_SYMBOL_GPL(perns_ns_get_ns);
 
 /**
  * perns_context_owner() - the namespace that owns a context
@@ -496,6 +502,24 @@ bool perns_context_is_initial(struct perns_context *ctx)
 	return READ_ONCE(ctx->owner) == perns_types[ctx->ops->type].initial;
 }
 EXPORT_SYMBOL_GPL(perns_context_is_initial);
+
+/**
+ * perns_context_owned_by() - whether a namespace owns a context
+ * @ctx: the context
+ * @ns: a namespace of the device's type, held by the caller
+ *
+ * A snapshot: setdevns() may change the owner right after.
+ *
+ * Context: any; takes no lock.
+ * Return: true if @ns owns @ctx.
+ */
+bool perns_context_owned_by(struct perns_context *ctx, struct ns_common *ns)
+{
+	struct perns_ns *pns = READ_ONCE(ns->perns);
+
+	return pns && READ_ONCE(ctx->owner) == pns;
+}
+EXPORT_SYMBOL_GPL(perns_context_owned_by);
 
 /* Namespaces */
 

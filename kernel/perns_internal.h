@@ -82,7 +82,6 @@ void perns_table_publish(struct perns_table *t);
 void perns_table_put(struct perns_table *t);
 struct perns_context *perns_lookup(struct perns_operations *ops,
 				   struct perns_ns *pns);
-struct ns_common *perns_ns_get_ns(struct perns_ns *pns);
 unsigned int perns_ns_ino(struct perns_ns *pns);
 struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
 

@@ -230,8 +230,14 @@ int perns_change_context(struct perns_context *src, struct ns_common *target,
 
 	mutex_lock(&perns_mutex);
 	err = perns_change_prepare(&c);
-	if (!err)
+	if (!err) {
 		perns_change_commit(&c);
+		if (c.ops->changed) {
+			c.ops->changed(c.pns);
+			if (c.from_t)
+				c.ops->changed(c.from);
+		}
+	}
 	mutex_unlock(&perns_mutex);
 	perns_change_cleanup(&c);
 	return err < 0 ? err : 0;

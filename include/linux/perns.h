@@ -126,6 +126,12 @@ struct perns_ns {
  *	namespace @from (%NULL if no namespace owns it any longer) to @to.
  *	Nothing has changed when it is called, and nothing else fails after
  *	it returns 0. %NULL: setdevns() MIGRATE fails with -EOPNOTSUPP.
+ * @changed: optional; setdevns() changed the context @pns uses: the
+ *	target's, and for a migration the former owner's too, which went
+ *	back to the initial namespace's context (@pns->ns may be %NULL, or
+ *	dying: see perns_ns_get_ns()). For a device that mirrors its
+ *	contexts' state elsewhere. Called under perns_mutex once the new
+ *	context is published, so it must not call perns_context_owner().
  */
 struct perns_operations {
 	/* private: */
@@ -162,6 +168,7 @@ struct perns_operations {
 		       const struct perns_context *src);
 	int (*migrate)(struct perns_context *ctx, struct perns_ns *from,
 		       struct perns_ns *to);
+	void (*changed)(struct perns_ns *pns);
 };
 
 /**
@@ -232,6 +239,24 @@ static inline void *perns_generic(const struct ns_common *ns, unsigned int id)
 	return ptr;
 }
 
+/**
+ * perns_ns_generic() - the per-namespace data of a perns subsystem, in its
+ *	init and exit methods
+ * @pns: the perns state the method was called for
+ * @id: the id perns stored in &perns_operations.id
+ *
+ * Exit methods run once the namespace is gone, so perns_generic() cannot
+ * serve them.
+ *
+ * Context: an init or exit method of @pns, which runs under the type's
+ * registration lock: the array cannot be replaced meanwhile.
+ * Return: the &perns_operations.size bytes allocated for @pns.
+ */
+static inline void *perns_ns_generic(struct perns_ns *pns, unsigned int id)
+{
+	return rcu_dereference_protected(pns->gen, 1)->ptr[id];
+}
+
 struct perns_context *perns_context_get(struct perns_operations *ops,
 					struct ns_common *ns);
 void perns_context_put(struct perns_context *ctx);
@@ -239,6 +264,8 @@ struct ns_common *perns_context_owner(struct perns_context *ctx);
 void perns_put_ns(struct ns_common *ns);
 struct ns_common *perns_ns_get_by_fd(int fd, int nstype);
 bool perns_context_is_initial(struct perns_context *ctx);
+bool perns_context_owned_by(struct perns_context *ctx, struct ns_common *ns);
+struct ns_common *perns_ns_get_ns(struct perns_ns *pns);
 
 int perns_file_open(struct file *file, struct perns_operations *ops);
 void perns_file_release(struct file *file);

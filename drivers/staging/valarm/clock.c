@@ -180,14 +180,30 @@ int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
 		return -EINVAL;
 	if (perns_context_is_initial(pctx))
 		return valarm_set_host(ts);
+	return valarm_timens_set_rtc(ctx, ts);
+}
 
+/**
+ * valarm_set_offset() - set the wall clock of a context other than the
+ *	initial one
+ * @ctx: the context
+ * @ts: the new time, valid for settimeofday()
+ *
+ * Shows the new time in the time namespaces showing the context's wall
+ * clock, re-arms the context's RTC alarms and reports
+ * %ANDROID_ALARM_TIME_CHANGE_MASK to the owner of its alarms. With time
+ * namespaces, called by the wall clock's settime method.
+ */
+void valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts)
+{
+	s64 offset = ktime_sub(timespec64_to_ktime(*ts), ktime_get_real());
+
+	valarm_timens_publish(ctx, offset);
 	spin_lock_irq(&ctx->lock);
-	atomic64_set(&ctx->offset,
-		     ktime_sub(timespec64_to_ktime(*ts), ktime_get_real()));
+	atomic64_set(&ctx->offset, offset);
 	valarm_rearm(ctx, VALARM_RTC_TYPES);
 	__valarm_post(ctx, ANDROID_ALARM_TIME_CHANGE_MASK);
 	spin_unlock_irq(&ctx->lock);
-	return 0;
 }
 
 /*

@@ -107,7 +107,9 @@ static int valarm_ctx_setup(struct perns_context *pctx, s64 offset,
 {
 	struct valarm_ctx *ctx = perns_context_priv(pctx);
 
+	ctx->pctx = pctx;
 	atomic64_set(&ctx->offset, offset);
+	valarm_timens_ctx_init(ctx);
 	spin_lock_init(&ctx->lock);
 	init_waitqueue_head(&ctx->wait);
 	valarm_alarms_init(ctx);
@@ -154,6 +156,7 @@ static void valarm_ctx_exit(struct perns_context *pctx)
 {
 	struct valarm_ctx *ctx = perns_context_priv(pctx);
 
+	valarm_timens_ctx_exit(ctx);
 	mutex_lock(&valarm_contexts_lock);
 	list_del(&ctx->node);
 	mutex_unlock(&valarm_contexts_lock);
@@ -224,6 +227,7 @@ struct perns_operations valarm_perns = {
 	.ctx_exit = valarm_ctx_exit,
 	.unshare = valarm_unshare,
 	.migrate = valarm_migrate,
+	.changed = valarm_timens_changed,
 };
 
 static int __init valarm_init(void)
@@ -242,13 +246,24 @@ static int __init valarm_init(void)
 	err = register_perns_misc_device(CLONE_NEWUSER, &valarm_perns,
 					 &valarm_misc);
 	if (err)
-		valarm_clock_exit();
+		goto out_clock;
+	err = valarm_timens_init();
+	if (err)
+		goto out_device;
+	return 0;
+
+out_device:
+	unregister_perns_misc_device(CLONE_NEWUSER, &valarm_perns,
+				     &valarm_misc);
+out_clock:
+	valarm_clock_exit();
 	return err;
 }
 module_init(valarm_init);
 
 static void __exit valarm_exit(void)
 {
+	valarm_timens_exit();
 	unregister_perns_misc_device(CLONE_NEWUSER, &valarm_perns,
 				     &valarm_misc);
 	valarm_clock_exit();

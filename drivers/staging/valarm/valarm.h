@@ -13,12 +13,14 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
+#include <linux/time_namespace.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <uapi/linux/android_alarm.h>
 
 struct file;
 struct perns_context;
+struct perns_ns;
 struct perns_operations;
 struct wakeup_source;
 
@@ -69,6 +71,10 @@ struct valarm_alarm {
  *	granted ones have one, %NULL otherwise
  * @node: entry in the list of live contexts, under valarm_contexts_lock
  * @alarms: the alarm slots, one per type
+ * @pctx: the perns context this is the driver data of
+ * @wall: the wall clock as the time namespaces showing it see it
+ *	(timens.c); its offset equals @offset, both set by
+ *	valarm_set_offset() under the wall clocks' mutex
  */
 struct valarm_ctx {
 	atomic64_t offset;
@@ -82,6 +88,10 @@ struct valarm_ctx {
 	struct wakeup_source *ws;
 	struct list_head node;
 	struct valarm_alarm alarms[ANDROID_ALARM_TYPE_COUNT];
+	struct perns_context *pctx;
+#ifdef CONFIG_TIME_NS
+	struct timens_wall wall;
+#endif
 };
 
 /* main.c */
@@ -113,12 +123,54 @@ ktime_t valarm_to_expiry(unsigned int type, const struct timespec64 *ts);
 ktime_t valarm_to_host(struct valarm_ctx *ctx, unsigned int type,
 		       ktime_t expires);
 int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts);
+void valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts);
 int valarm_clock_init(void);
 void valarm_clock_exit(void);
 
 /* wake.c */
 struct wakeup_source *valarm_ws_register(struct perns_context *pctx);
 long valarm_wake_grant(struct perns_operations *ops, void __user *arg);
+
+/* timens.c */
+#ifdef CONFIG_TIME_NS
+void valarm_timens_ctx_init(struct valarm_ctx *ctx);
+void valarm_timens_ctx_exit(struct valarm_ctx *ctx);
+int valarm_timens_set_rtc(struct valarm_ctx *ctx, const struct timespec64 *ts);
+void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset);
+void valarm_timens_changed(struct perns_ns *pns);
+int valarm_timens_init(void);
+void valarm_timens_exit(void);
+#else
+static inline void valarm_timens_ctx_init(struct valarm_ctx *ctx)
+{
+}
+
+static inline void valarm_timens_ctx_exit(struct valarm_ctx *ctx)
+{
+}
+
+static inline int valarm_timens_set_rtc(struct valarm_ctx *ctx,
+					const struct timespec64 *ts)
+{
+	valarm_set_offset(ctx, ts);
+	return 0;
+}
+
+static inline void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
+{
+}
+
+#define valarm_timens_changed NULL
+
+static inline int valarm_timens_init(void)
+{
+	return 0;
+}
+
+static inline void valarm_timens_exit(void)
+{
+}
+#endif
 
 /* ioctl.c */
 long valarm_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A container's own wall clock: the processes of a time namespace whose
+ * owner, a user namespace, has a private valarm context see that
+ * context's clock in every CLOCK_REALTIME read (vDSO and system calls:
+ * clock_gettime(), gettimeofday(), time()), and set it with SET_RTC or
+ * settimeofday()/clock_settime(). The host and other containers see
+ * nothing change. Built 64-bit, -m32, and -m32 with 64-bit time_t.
+ *
+ * A container here: a child in a new user namespace (root mapped to
+ * root), which the test makes private with setdevns(UNSHARE), then a new
+ * time namespace, whose first process runs the case's body. The body
+ * returns 0 or the number of the step that failed, with a message.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <sys/time.h>
+#include <linux/capability.h>
+#include "valarm_util.h"
+#include "../kselftest_harness.h"
+
+#define NSEC		1000000000LL
+#define MSEC		1000000LL
+#define Y2038_JUNE	2159006400LL	/* 2038-06-01 12:00:00 UTC */
+#define Y2037_JUNE	2127470400LL	/* 2037-06-01 12:00:00 UTC */
+#define Y1999_DEC	946684740LL	/* 1999-12-31 23:59:00 UTC */
+#define AGREE_NS	(10 * MSEC)	/* how close the clocks must agree */
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME	0x00000080
+#endif
+
+/* 2038 where time_t can hold it, 2037 otherwise */
+static const int64_t future_date = sizeof(time_t) > 4 ? Y2038_JUNE :
+						       Y2037_JUNE;
+
+/* Reports a failed step of a container's body; returns its number. */
+static int __printf(2, 3) fail(int step, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "# step %d: ", step);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return step;
+}
+
+/*
+ * The system calls behind the vDSO, as this program's ABI makes them:
+ * 32-bit programs with a 64-bit time_t use clock_gettime64().
+ */
+static int64_t sys_realtime(clockid_t clk)
+{
+#ifdef SYS_clock_gettime64
+	if (sizeof(time_t) > 4) {
+		struct { int64_t sec, nsec; } t;
+
+		if (syscall(SYS_clock_gettime64, clk, &t))
+			return -1;
+		return t.sec * NSEC + t.nsec;
+	}
+#endif
+	struct { long sec, nsec; } t;
+
+	if (syscall(SYS_clock_gettime, clk, &t))
+		return -1;
+	return (int64_t)t.sec * NSEC + t.nsec;
+}
+
+/* gettimeofday() takes a struct of longs in every ABI. */
+static int64_t sys_gettimeofday(void)
+{
+	struct { long sec, usec; } t;
+
+	if (syscall(SYS_gettimeofday, &t, NULL))
+		return -1;
+	return (int64_t)t.sec * NSEC + t.usec * 1000LL;
+}
+
+static int64_t vdso_realtime(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts))
+		return -1;
+	return ts_ns(&ts);
+}
+
+static int64_t tv_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * NSEC + tv->tv_usec * 1000LL;
+}
+
+static int64_t valarm_rtc(int fd)
+{
+	struct timespec ts;
+
+	if (ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts))
+		return -1;
+	return ts_ns(&ts);
+}
+
+static int64_t host_tai_offset(void)
+{
+	return clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME);
+}
+
+static bool near(int64_t a, int64_t b, int64_t within)
+{
+	return llabs(a - b) <= within;
+}
+
+/*
+ * Every CLOCK_REALTIME read of this process against GET_TIME(RTC) on @fd
+ * (a file of the context), all expected near @want seconds. @tai: the
+ * host's CLOCK_TAI - CLOCK_REALTIME. Returns 0 or the failed step + @base.
+ */
+static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
+{
+	int64_t g = valarm_rtc(fd), v, t;
+	struct timeval tv;
+
+	if (g < 0)
+		return fail(base + 1, "GET_TIME(RTC): %s", strerror(errno));
+	if (!near(g, want * NSEC, 5 * NSEC))
+		return fail(base + 2, "GET_TIME(RTC) %lld s, want %lld", (long long)(g / NSEC),
+		     (long long)want);
+	v = vdso_realtime(CLOCK_REALTIME);
+	if (!near(v, g, AGREE_NS))
+		return fail(base + 3, "vDSO CLOCK_REALTIME off by %lld ns", (long long)(v - g));
+	v = sys_realtime(CLOCK_REALTIME);
+	if (!near(v, g, AGREE_NS))
+		return fail(base + 4, "syscall CLOCK_REALTIME off by %lld ns", (long long)(v - g));
+	v = vdso_realtime(CLOCK_REALTIME_COARSE);
+	if (!near(v, g, AGREE_NS + 10 * MSEC))
+		return fail(base + 5, "vDSO CLOCK_REALTIME_COARSE off by %lld ns",
+			    (long long)(v - g));
+	v = sys_realtime(CLOCK_REALTIME_COARSE);
+	if (!near(v, g, AGREE_NS + 10 * MSEC))
+		return fail(base + 6, "syscall CLOCK_REALTIME_COARSE off by %lld ns",
+		     (long long)(v - g));
+	if (gettimeofday(&tv, NULL) || !near(tv_ns(&tv), g, AGREE_NS))
+		return fail(base + 7, "gettimeofday() off by %lld ns", (long long)(tv_ns(&tv) - g));
+	t = time(NULL);
+	if (t < g / NSEC - 1 || t > g / NSEC + 1)
+		return fail(base + 9, "time() %lld, GET_TIME %lld", (long long)t,
+		     (long long)(g / NSEC));
+	/*
+	 * gettimeofday() and time() take a long: a 32-bit program's cannot
+	 * hold 2038 (the system calls truncate it, as they always did).
+	 */
+	if (sizeof(long) > 4 || g / NSEC < INT32_MAX) {
+		v = sys_gettimeofday();
+		if (!near(v, g, AGREE_NS))
+			return fail(base + 8, "SYS_gettimeofday off by %lld ns",
+			     (long long)(v - g));
+#ifdef SYS_time
+		t = syscall(SYS_time, NULL);
+		if (t < g / NSEC - 1 || t > g / NSEC + 1)
+			return fail(base + 10, "SYS_time %lld, GET_TIME %lld",
+			     (long long)t, (long long)(g / NSEC));
+#endif
+	}
+	v = vdso_realtime(CLOCK_TAI) - vdso_realtime(CLOCK_REALTIME);
+	if (!near(v, tai, AGREE_NS))
+		return fail(base + 11, "CLOCK_TAI - CLOCK_REALTIME %lld, host's %lld",
+		     (long long)v, (long long)tai);
+	v = sys_realtime(CLOCK_REALTIME_ALARM);
+	if (v != -1 && !near(v, g, AGREE_NS))
+		return fail(base + 12, "CLOCK_REALTIME_ALARM off by %lld ns", (long long)(v - g));
+	return 0;
+}
+
+/* What a container's body is given */
+struct body_arg {
+	int64_t tai;		/* the host's CLOCK_TAI - CLOCK_REALTIME */
+	int which;		/* a case's variant */
+};
+
+enum {
+	CT_PRIVATE = 1,		/* setdevns(UNSHARE) of the user namespace */
+	CT_TIMENS = 2,		/* its own time namespace */
+	CT_TIMENS_FIRST = 4,	/* the time namespace before setdevns() */
+};
+
+/*
+ * Runs @body in a container made as @how says; returns the body's exit
+ * status, or -errno if the container could not be made.
+ */
+static int ct_run(int dev, int how, int (*body)(struct body_arg *),
+		  struct body_arg *arg)
+{
+	int c2p[2], p2c[2], status, ns_fd, ret = 0;
+	char path[64], go = 0;
+	pid_t pid;
+
+	if (pipe(c2p) || pipe(p2c))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		pid_t child;
+
+		close(dev);
+		if (unshare(CLONE_NEWUSER))
+			_exit(100);
+		if ((how & CT_TIMENS_FIRST) && unshare(CLONE_NEWTIME))
+			_exit(101);
+		if (write(c2p[1], &go, 1) != 1 || read(p2c[0], &go, 1) != 1)
+			_exit(102);
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+			_exit(103);
+		if ((how & CT_TIMENS) && !(how & CT_TIMENS_FIRST) &&
+		    unshare(CLONE_NEWTIME))
+			_exit(101);
+		/* Only children enter the new time namespace. */
+		child = fork();
+		if (child < 0)
+			_exit(104);
+		if (!child)
+			_exit(body(arg));
+		if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+			_exit(105);
+		_exit(WEXITSTATUS(status));
+	}
+	if (read(c2p[0], &go, 1) != 1)
+		ret = -ECHILD;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	if (!ret && write_file(path, "0 0 1\n"))
+		ret = -errno;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	if (!ret && write_file(path, "0 0 1\n"))
+		ret = -errno;
+	if (!ret && (how & CT_PRIVATE)) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns_fd < 0 || sys_setdevns(dev, ns_fd, CLONE_NEWUSER,
+					      SETDEVNS_UNSHARE))
+			ret = -errno;
+		if (ns_fd >= 0)
+			close(ns_fd);
+	}
+	if (write(p2c[1], &go, 1) != 1 && !ret)
+		ret = -ECHILD;
+	close(c2p[0]);
+	close(c2p[1]);
+	close(p2c[0]);
+	close(p2c[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -ECHILD;
+	return ret ?: WEXITSTATUS(status);
+}
+
+FIXTURE(wall) {
+	int dev;
+	int64_t tai;
+	int64_t host_base;	/* the host's CLOCK_REALTIME - CLOCK_MONOTONIC */
+};
+
+FIXTURE_SETUP(wall)
+{
+	self->dev = valarm_open(O_RDWR);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, VALARM_DEV " not present (CONFIG_VALARM)");
+	ASSERT_LE(0, self->dev);
+	if (!have_setdevns())
+		SKIP(return, "setdevns() not implemented");
+	if (!have_userns())
+		SKIP(return, "user namespaces not available");
+	if (access("/proc/self/ns/time", F_OK))
+		SKIP(return, "time namespaces not available (CONFIG_TIME_NS)");
+	self->tai = host_tai_offset();
+	self->host_base = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+}
+
+FIXTURE_TEARDOWN(wall)
+{
+	int64_t base = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+
+	if (self->dev < 0)
+		return;
+	close(self->dev);
+	/* The host's clock never moved (item 5). */
+	EXPECT_GT(100 * MSEC, llabs(base - self->host_base));
+}
+
+static int set_rtc(int fd, int64_t sec)
+{
+	struct timespec ts = { .tv_sec = sec };
+
+	return ioctl(fd, ANDROID_ALARM_SET_RTC, &ts);
+}
+
+/* SET_RTC to the future, then clock_settime() to 1999: every clock agrees. */
+static int body_set_rtc_then_settime(struct body_arg *a)
+{
+	struct timespec ts = { .tv_sec = Y1999_DEC };
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	err = clocks_agree(fd, time(NULL), a->tai, 10);
+	if (err)
+		return err;
+	if (set_rtc(fd, future_date))
+		return fail(2, "SET_RTC: %s", strerror(errno));
+	err = clocks_agree(fd, future_date, a->tai, 20);
+	if (err)
+		return err;
+	if (clock_settime(CLOCK_REALTIME, &ts))
+		return fail(3, "clock_settime: %s", strerror(errno));
+	err = clocks_agree(fd, Y1999_DEC, a->tai, 40);
+	if (err)
+		return err;
+	return 0;
+}
+
+TEST_F(wall, set_rtc_then_settime)
+{
+	struct body_arg a = { .tai = self->tai };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS,
+			    body_set_rtc_then_settime, &a));
+}
+
+/*
+ * The order of an OCI createRuntime hook: the namespaces exist before
+ * setdevns() gives the user namespace a private context.
+ */
+TEST_F(wall, setdevns_after_timens)
+{
+	struct body_arg a = { .tai = self->tai };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS | CT_TIMENS_FIRST,
+			    body_set_rtc_then_settime, &a));
+}
+
+/* settimeofday() sets the container's clock too; bad times are EINVAL. */
+static int body_settimeofday(struct body_arg *a)
+{
+	struct timeval tv = { .tv_sec = Y1999_DEC };
+	struct timespec ts = { .tv_sec = 1, .tv_nsec = NSEC };
+	int fd = open(VALARM_DEV, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	if (settimeofday(&tv, NULL))
+		return fail(2, "settimeofday: %s", strerror(errno));
+	err = clocks_agree(fd, Y1999_DEC, a->tai, 10);
+	if (err)
+		return err;
+	if (clock_settime(CLOCK_REALTIME, &ts) != -1 || errno != EINVAL)
+		return fail(3, "clock_settime(tv_nsec 1e9): %d, want EINVAL", errno);
+	ts.tv_sec = -1;
+	ts.tv_nsec = 0;
+	if (clock_settime(CLOCK_REALTIME, &ts) != -1 || errno != EINVAL)
+		return fail(4, "clock_settime(-1 s): %d, want EINVAL", errno);
+	tv.tv_usec = 1000000;
+	if (settimeofday(&tv, NULL) != -1 || errno != EINVAL)
+		return fail(5, "settimeofday(tv_usec 1e6): %d, want EINVAL", errno);
+	/* Refused calls changed nothing. */
+	return clocks_agree(fd, Y1999_DEC, a->tai, 20);
+}
+
+TEST_F(wall, settimeofday)
+{
+	struct body_arg a = { .tai = self->tai };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS,
+			    body_settimeofday, &a));
+}
+
+/* Without CAP_SYS_TIME in the container's user namespace: EPERM. */
+static int body_no_cap(struct body_arg *a)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+	struct timespec ts = { .tv_sec = Y1999_DEC };
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	if (set_rtc(fd, future_date))
+		return fail(2, "SET_RTC: %s", strerror(errno));
+	if (syscall(SYS_capget, &h, d))
+		return fail(3, "capget: %s", strerror(errno));
+	d[CAP_SYS_TIME / 32].effective &= ~(1U << (CAP_SYS_TIME % 32));
+	if (syscall(SYS_capset, &h, d))
+		return fail(4, "capset: %s", strerror(errno));
+	if (clock_settime(CLOCK_REALTIME, &ts) != -1 || errno != EPERM)
+		return fail(5, "clock_settime without CAP_SYS_TIME: %d, want EPERM", errno);
+	/* SET_RTC goes by the file, as with alarm-dev. */
+	if (set_rtc(fd, Y1999_DEC))
+		return fail(6, "SET_RTC by the file: %s", strerror(errno));
+	return clocks_agree(fd, Y1999_DEC, a->tai, 10);
+}
+
+TEST_F(wall, settime_needs_cap_sys_time)
+{
+	struct body_arg a = { .tai = self->tai };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_no_cap, &a));
+}
+
+/*
+ * A nested user namespace shares the container's context and its time
+ * namespace shows the container's clock, but its root has no
+ * CAP_SYS_TIME over the container's user namespace, which owns the
+ * context: EPERM, and the clock stays.
+ */
+static int body_nested(struct body_arg *a)
+{
+	struct timespec ts = { .tv_sec = Y1999_DEC };
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), status;
+	pid_t pid;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	if (set_rtc(fd, future_date))
+		return fail(2, "SET_RTC: %s", strerror(errno));
+	if (unshare(CLONE_NEWUSER))
+		return fail(3, "unshare(CLONE_NEWUSER): %s", strerror(errno));
+	if (unshare(CLONE_NEWTIME))
+		return fail(4, "unshare(CLONE_NEWTIME): %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail(5, "fork: %s", strerror(errno));
+	if (!pid) {
+		int err = clocks_agree(fd, future_date, a->tai, 10);
+
+		if (err)
+			_exit(err);
+		if (clock_settime(CLOCK_REALTIME, &ts) != -1 || errno != EPERM)
+			_exit(6);
+		_exit(clocks_agree(fd, future_date, a->tai, 20));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return fail(7, "nested child");
+	return WEXITSTATUS(status);
+}
+
+TEST_F(wall, nested_user_namespace)
+{
+	struct body_arg a = { .tai = self->tai };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_nested, &a));
+}
+
+/*
+ * Containers without a clock of their own: sharing the host's context
+ * (with a time namespace), or a private context without a time
+ * namespace. Their CLOCK_REALTIME is the host's and settimeofday() is
+ * EPERM, as before.
+ */
+static int body_host_clock(struct body_arg *a)
+{
+	struct timeval tv = { .tv_sec = Y1999_DEC };
+	int64_t v = vdso_realtime(CLOCK_REALTIME), s = sys_realtime(CLOCK_REALTIME);
+
+	if (!near(v, s, AGREE_NS))
+		return fail(1, "vDSO and syscall CLOCK_REALTIME differ by %lld ns",
+		     (long long)(v - s));
+	if (settimeofday(&tv, NULL) != -1 || errno != EPERM)
+		return fail(2, "settimeofday: %d, want EPERM", errno);
+	if (a->which) {
+		int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+
+		/* A private context without a time namespace: GET_TIME only */
+		if (fd < 0 || set_rtc(fd, future_date))
+			return fail(3, "SET_RTC: %s", strerror(errno));
+		if (!near(vdso_realtime(CLOCK_REALTIME), s, 5 * NSEC))
+			return fail(4, "CLOCK_REALTIME moved without a time namespace");
+		if (!near(valarm_rtc(fd), future_date * NSEC, 5 * NSEC))
+			return fail(5, "GET_TIME does not show the context's clock");
+	}
+	return 0;
+}
+
+TEST_F(wall, shared_context_keeps_host_clock)
+{
+	struct body_arg a = { .tai = self->tai, .which = 0 };
+	int64_t host = clock_ns(CLOCK_REALTIME);
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_TIMENS, body_host_clock, &a));
+	EXPECT_GT(5 * NSEC, llabs(clock_ns(CLOCK_REALTIME) - host));
+}
+
+TEST_F(wall, no_time_namespace_keeps_host_clock)
+{
+	struct body_arg a = { .tai = self->tai, .which = 1 };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE, body_host_clock, &a));
+}
+
+/*
+ * Two containers at once: one at the future date, one in 1999; each sees
+ * its own, the host neither (the teardown checks the host).
+ */
+static int body_sibling(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), err;
+	int64_t want = a->which ? Y1999_DEC : future_date;
+
+	if (fd < 0 || set_rtc(fd, want))
+		return fail(1, "SET_RTC: %s", strerror(errno));
+	/* Give the other container time to set its clock. */
+	usleep(300000);
+	err = clocks_agree(fd, want, a->tai, 10);
+	return err;
+}
+
+TEST_F(wall, two_containers)
+{
+	struct body_arg a = { .tai = self->tai, .which = 0 };
+	struct body_arg b = { .tai = self->tai, .which = 1 };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_sibling, &b));
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_sibling, &a));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_HARNESS_MAIN
