@@ -802,13 +802,13 @@ static double syscall_ns(void)
 }
 
 struct get_result {
-	double get, enotty, sys, vdso;
+	double get, enotty, sys, vdso, vdso_tod;
 };
 
 /* GET_TIME, ENOTTY, syscall and vDSO samples alternating: 10th percentiles */
 static void get_time_rounds(int fd, struct get_result *res)
 {
-	static double g[2048], e[2048], s[2048], v[2048];
+	static double g[2048], e[2048], s[2048], v[2048], t[2048];
 	int r, cnt = n.get_rounds;
 
 	settle();
@@ -817,11 +817,13 @@ static void get_time_rounds(int fd, struct get_result *res)
 		e[r] = enotty_ns(fd);
 		s[r] = syscall_ns();
 		v[r] = vdso_ns(false);
+		t[r] = vdso_ns(true);
 	}
 	res->get = percentile(g, cnt, 10);
 	res->enotty = percentile(e, cnt, 10);
 	res->sys = percentile(s, cnt, 10);
 	res->vdso = percentile(v, cnt, 10);
+	res->vdso_tod = percentile(t, cnt, 10);
 }
 
 /* Lateness of @cnt alarms of @type on @fd, in ns, into @late. */
@@ -887,6 +889,7 @@ static void get_figs(const char *who, const struct get_result *r)
 	put_fig(r->enotty, "valarm.%s.enotty", who);
 	put_fig(r->sys, "valarm.%s.syscall", who);
 	put_fig(r->vdso, "valarm.%s.vdso", who);
+	put_fig(r->vdso_tod, "valarm.%s.vdso_tod", who);
 }
 
 /* What the container measures in its private context. */
@@ -900,8 +903,9 @@ static void run_container(int go, int back)
 {
 	struct timespec ts = { .tv_sec = 2159006400 };	/* 2038-06-01 */
 	struct container_result res;
+	int fd, ret, status;
+	pid_t pid;
 	char c;
-	int fd, ret;
 
 	if (read(go, &c, 1) != 1)
 		_exit(2);
@@ -919,6 +923,25 @@ static void run_container(int go, int back)
 	if (ret < 0 || !(ret & ANDROID_ALARM_TIME_CHANGE_MASK)) {
 		errno = EPROTO;
 		die("container: WAIT after SET_RTC");
+	}
+	/*
+	 * The measures run in a time namespace of the container's, which
+	 * shows the context's clock: its clock_gettime() and gettimeofday()
+	 * read 2038 too.
+	 */
+	if (unshare(CLONE_NEWTIME))
+		die("container: unshare(CLONE_NEWTIME)");
+	pid = fork();
+	if (pid < 0)
+		die("container: fork");
+	if (pid) {
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			_exit(2);
+		_exit(WEXITSTATUS(status));
+	}
+	if (real_ns() < 2159006400LL * 1000000000LL) {
+		errno = EPROTO;
+		die("container: CLOCK_REALTIME is not the context's");
 	}
 	get_time_rounds(fd, &res.get);
 	valarm_lateness(fd, ANDROID_ALARM_RTC, res.late, n.alarms);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * valarm demonstration: two containers (child user namespaces given
- * private /dev/valarm contexts with setdevns()), one living in 2038 and
- * one in 1999, each reading its own clock and getting an alarm at its own
+ * private /dev/valarm contexts with setdevns(), and time namespaces of
+ * their own), one living in 2038 and one in 1999, each setting and reading
+ * its own clock (busybox date included) and getting an alarm at its own
  * time, while the host's clock does not move.
  *
  * Build: gcc -static -O2 -Wall -I<uapi headers> valarm-demo.c
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/android_alarm.h>
 #include <linux/perns.h>
@@ -79,14 +81,95 @@ static void die(const char *who, const char *what)
 	exit(1);
 }
 
+/* Runs @argv in a child, its output indented; returns its exit status. */
+static int run(const char *who, char *const argv[])
+{
+	char line[256];
+	int p[2], status;
+	FILE *f;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(p))
+		die(who, "pipe");
+	pid = fork();
+	if (pid < 0)
+		die(who, "fork");
+	if (!pid) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		say(who, "  %s", line);
+	}
+	if (f)
+		fclose(f);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The container's first process in its own time namespace, which shows
+ * the wall clock of the container's private context: box-2038 sets it
+ * with SET_RTC, as Android's NITZ does, box-1999 with busybox date -s
+ * (clock_settime()), and both read it back with busybox date and GET_TIME.
+ * Then an alarm computed, as Android's AlarmManager does, from
+ * gettimeofday() two seconds ahead.
+ */
+static void container_init(struct box *b, int fd)
+{
+	struct timespec ts = { .tv_sec = b->date };
+	char buf[64], set[32];
+	struct timeval tv;
+	struct tm tm;
+	double t0;
+	long r;
+
+	if (b->date > 2000000000) {
+		if (ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
+			die(b->name, "SET_RTC");
+		say(b->name, "SET_RTC %s (as container root)",
+		    fmt_time(&ts, buf, sizeof(buf)));
+	} else {
+		gmtime_r(&b->date, &tm);
+		strftime(set, sizeof(set), "%Y-%m-%d %H:%M:%S", &tm);
+		say(b->name, "busybox date -u -s '%s' (as container root):", set);
+		if (run(b->name, (char *const[]){ "busybox", "date", "-u", "-s",
+						  set, NULL }))
+			die(b->name, "date -s");
+	}
+	r = ioctl(fd, ANDROID_ALARM_WAIT);
+	say(b->name, "WAIT -> %#lx (TIME_CHANGE)", r);
+	say(b->name, "busybox date -u (its own time namespace):");
+	run(b->name, (char *const[]){ "busybox", "date", "-u", NULL });
+	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
+	say(b->name, "GET_TIME(RTC)     %s", fmt_time(&ts, buf, sizeof(buf)));
+	gettimeofday(&tv, NULL);
+	ts.tv_sec = tv.tv_sec + 2;
+	ts.tv_nsec = tv.tv_usec * 1000L;
+	if (ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_RTC), &ts))
+		die(b->name, "SET(RTC)");
+	say(b->name, "alarm armed for   %s (gettimeofday() + 2 s)",
+	    fmt_time(&ts, buf, sizeof(buf)));
+	t0 = mono();
+	r = ioctl(fd, ANDROID_ALARM_WAIT);
+	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
+	say(b->name, "alarm fired at    %s (WAIT -> %#lx, after %.2f s)",
+	    fmt_time(&ts, buf, sizeof(buf)), r, mono() - t0);
+	exit(0);
+}
+
 /* Inside the container, after its namespace was made private. */
 static void container(struct box *b)
 {
-	struct timespec ts = { .tv_sec = b->date };
-	char buf[64];
-	double t0;
-	long r;
-	int fd;
+	int fd, status;
+	pid_t pid;
 
 	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
 		die(b->name, "setresuid");
@@ -96,25 +179,17 @@ static void container(struct box *b)
 	/* Own the context's alarms, as AlarmManager does, to see TIME_CHANGE */
 	if (ioctl(fd, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)))
 		die(b->name, "CLEAR");
-	if (ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
-		die(b->name, "SET_RTC");
-	say(b->name, "SET_RTC %s (as container root)",
-	    fmt_time(&ts, buf, sizeof(buf)));
-	r = ioctl(fd, ANDROID_ALARM_WAIT);
-	say(b->name, "WAIT -> %#lx (TIME_CHANGE)", r);
-	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
-	say(b->name, "GET_TIME(RTC)     %s", fmt_time(&ts, buf, sizeof(buf)));
-	ts.tv_sec += 2;
-	if (ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_RTC), &ts))
-		die(b->name, "SET(RTC)");
-	say(b->name, "alarm armed for   %s", fmt_time(&ts, buf, sizeof(buf)));
-	t0 = mono();
-	r = ioctl(fd, ANDROID_ALARM_WAIT);
-	ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
-	say(b->name, "alarm fired at    %s (WAIT -> %#lx, after %.2f s)",
-	    fmt_time(&ts, buf, sizeof(buf)), r, mono() - t0);
-	close(fd);
-	exit(0);
+	/* Children enter the new time namespace. */
+	if (unshare(CLONE_NEWTIME))
+		die(b->name, "unshare(CLONE_NEWTIME)");
+	pid = fork();
+	if (pid < 0)
+		die(b->name, "fork");
+	if (!pid)
+		container_init(b, fd);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		exit(1);
+	exit(WEXITSTATUS(status));
 }
 
 static void start(struct box *b, int dev)
@@ -191,6 +266,8 @@ int main(void)
 	ioctl(dev, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts);
 	say("host", "GET_TIME(RTC)     %s (the host's context)",
 	    fmt_time(&ts, buf, sizeof(buf)));
+	say("host", "busybox date -u:");
+	run("host", (char *const[]){ "busybox", "date", "-u", NULL });
 	clock_gettime(CLOCK_REALTIME, &real1);
 	m1 = mono();
 	say("host", "CLOCK_REALTIME    %s", fmt_time(&real1, buf, sizeof(buf)));
