@@ -444,8 +444,10 @@ EXPORT_SYMBOL_GPL(perns_context_get);
 
 /**
  * perns_ns_get_ns() - the namespace of a perns state, if it is alive
- * @pns: the state, or %NULL; kept alive by the caller (perns_mutex, or
- *	being in an init or exit method of @pns)
+ * @pns: the state, or %NULL, which the caller keeps from being freed: by
+ *	perns_mutex while @pns owns a context, by holding its namespace,
+ *	or by running before the exit methods of @pns returned (in its
+ *	init or exit method, or under a lock that exit method takes)
  *
  * Context: any; does not sleep.
  * Return: a reference to the namespace, to be dropped with perns_put_ns(),

@@ -226,19 +226,28 @@ int perns_change_context(struct perns_context *src, struct ns_common *target,
 	struct perns_change c = {
 		.ops = src->ops, .mode = mode, .src = src, .pns = target->perns,
 	};
+	struct ns_common *from = NULL;
 	int err;
 
 	mutex_lock(&perns_mutex);
 	err = perns_change_prepare(&c);
 	if (!err) {
+		/*
+		 * The former owner's perns state may be freed as soon as the
+		 * commit disowns it, unless its namespace lives: hold that.
+		 */
+		if (c.from_t && c.ops->changed)
+			from = perns_ns_get_ns(c.from);
 		perns_change_commit(&c);
 		if (c.ops->changed) {
 			c.ops->changed(c.pns);
-			if (c.from_t)
+			if (from)
 				c.ops->changed(c.from);
 		}
 	}
 	mutex_unlock(&perns_mutex);
+	if (from)
+		perns_put_ns(from);
 	perns_change_cleanup(&c);
 	return err < 0 ? err : 0;
 }

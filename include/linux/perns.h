@@ -127,11 +127,12 @@ struct perns_ns {
  *	Nothing has changed when it is called, and nothing else fails after
  *	it returns 0. %NULL: setdevns() MIGRATE fails with -EOPNOTSUPP.
  * @changed: optional; setdevns() changed the context @pns uses: the
- *	target's, and for a migration the former owner's too, which went
- *	back to the initial namespace's context (@pns->ns may be %NULL, or
- *	dying: see perns_ns_get_ns()). For a device that mirrors its
- *	contexts' state elsewhere. Called under perns_mutex once the new
- *	context is published, so it must not call perns_context_owner().
+ *	target's, and for a migration the former owner's too, if its
+ *	namespace lives, which went back to the initial namespace's
+ *	context. For a device that mirrors its contexts' state elsewhere.
+ *	Called under perns_mutex once the new context is published, with
+ *	a reference to @pns' namespace held, so it must not call
+ *	perns_context_owner().
  */
 struct perns_operations {
 	/* private: */

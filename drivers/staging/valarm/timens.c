@@ -125,8 +125,8 @@ static struct perns_operations valarm_tns_perns = {
  * valarm_timens_changed() - setdevns() changed a user namespace's context
  * @pns: the user namespace's perns state
  *
- * Attaches the time namespaces that user namespace owns to its context.
- * Called under perns_mutex.
+ * Attaches the time namespaces that user namespace owns to its context,
+ * walking those valarm knows. Called under perns_mutex.
  */
 void valarm_timens_changed(struct perns_ns *pns)
 {
@@ -146,6 +146,7 @@ void valarm_timens_changed(struct perns_ns *pns)
 		if (&tns->user_ns->ns == user)
 			valarm_tns_attach(v, tns);
 		perns_put_ns(ns);
+		cond_resched();
 	}
 	mutex_unlock(&valarm_tns_lock);
 	perns_put_ns(user);
@@ -195,12 +196,16 @@ void valarm_timens_ctx_init(struct valarm_ctx *ctx)
 }
 
 /**
- * valarm_timens_ctx_exit() - check that no time namespace shows a context
+ * valarm_timens_ctx_exit() - detach a context's wall clock for good
  * @ctx: the context, being released
+ *
+ * Every attachment holds a reference to the context, but a time namespace
+ * being freed may still be listed once its exit dropped that reference
+ * (unregistration runs the exit of a namespace whose free path has begun).
  */
 void valarm_timens_ctx_exit(struct valarm_ctx *ctx)
 {
-	WARN_ON_ONCE(!list_empty(&ctx->wall.namespaces));
+	timens_wall_release(&ctx->wall);
 }
 
 /**
