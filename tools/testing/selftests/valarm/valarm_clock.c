@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <linux/capability.h>
 #include "valarm_util.h"
 #include "../kselftest_harness.h"
@@ -591,6 +592,121 @@ TEST_F(wall, two_containers)
 	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_sibling, &a));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * Absolute timers of the container's clock: a CLOCK_REALTIME timerfd and
+ * clock_nanosleep() 300 ms ahead of the container's time expire 300 ms
+ * later (in 2038 the host's clock would keep them for years, in 1999
+ * fire them at once); a TFD_TIMER_CANCEL_ON_SET timerfd is cancelled by
+ * the container's SET_RTC (the host's, armed by the test, is not: see
+ * the test). @which: 0 for 2038, 1 for 1999.
+ */
+static int body_timers(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), tfd;
+	int64_t want = a->which ? Y1999_DEC : future_date, t0, el;
+	struct itimerspec its = {};
+	struct pollfd p;
+	uint64_t ticks;
+	struct timespec ts;
+
+	if (fd < 0 || set_rtc(fd, want))
+		return fail(1, "SET_RTC: %s", strerror(errno));
+	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
+	if (tfd < 0)
+		return fail(2, "timerfd_create: %s", strerror(errno));
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL))
+		return fail(3, "timerfd_settime: %s", strerror(errno));
+	p = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	if (poll(&p, 1, 3000) != 1)
+		return fail(4, "the timerfd did not fire within 3 s");
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (el < 250 * MSEC || el > 2 * NSEC)
+		return fail(5, "the timerfd fired after %lld ms, want 300", (long long)(el / MSEC));
+	ts = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	if (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL))
+		return fail(6, "clock_nanosleep: %s", strerror(errno));
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (el < 250 * MSEC || el > 2 * NSEC)
+		return fail(7, "clock_nanosleep slept %lld ms, want 300", (long long)(el / MSEC));
+
+	/* Cancelled on the container's SET_RTC */
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 3600 * NSEC);
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL))
+		return fail(8, "timerfd_settime(CANCEL_ON_SET): %s", strerror(errno));
+	if (set_rtc(fd, want + 60))
+		return fail(9, "SET_RTC: %s", strerror(errno));
+	if (read(tfd, &ticks, sizeof(ticks)) != -1 || errno != ECANCELED)
+		return fail(10, "read of a CANCEL_ON_SET timerfd: %d, want ECANCELED", errno);
+	return 0;
+}
+
+TEST_F(wall, absolute_timers_and_cancel_on_set)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+	struct itimerspec its = {};
+	uint64_t ticks;
+	int host;
+
+	/* The host's CANCEL_ON_SET timerfd: a container's clock is not its. */
+	host = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+	ASSERT_LE(0, host);
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 3600 * NSEC);
+	ASSERT_EQ(0, timerfd_settime(host, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+				     &its, NULL));
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_timers, &a));
+	a.which = 1;
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_timers, &a));
+	EXPECT_EQ(-1, read(host, &ticks, sizeof(ticks)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(host);
+}
+
+/*
+ * How Android 4.x's AlarmManager arms an RTC_WAKEUP alarm: from
+ * System.currentTimeMillis(), gettimeofday(). In the container's time
+ * namespace that is the container's clock, so an alarm 2 s ahead fires
+ * 2 s later.
+ */
+static int body_android_alarm(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+	struct timespec ts;
+	struct timeval tv;
+	int64_t t0, el;
+	long ret;
+
+	/* Own the context's alarms, as AlarmManager does, then set the clock. */
+	if (fd < 0 || ioctl(fd, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)) ||
+	    set_rtc(fd, future_date))
+		return fail(1, "CLEAR, SET_RTC: %s", strerror(errno));
+	/* Take the TIME_CHANGE of the SET_RTC. */
+	if (ioctl(fd, ANDROID_ALARM_WAIT) != ANDROID_ALARM_TIME_CHANGE_MASK)
+		return fail(2, "WAIT after SET_RTC: %s", strerror(errno));
+	gettimeofday(&tv, NULL);
+	ts.tv_sec = tv.tv_sec + 2;
+	ts.tv_nsec = tv.tv_usec * 1000L;
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	if (ioctl(fd, ANDROID_ALARM_SET(ANDROID_ALARM_RTC_WAKEUP), &ts))
+		return fail(3, "SET(RTC_WAKEUP): %s", strerror(errno));
+	ret = ioctl(fd, ANDROID_ALARM_WAIT);
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (ret != ANDROID_ALARM_RTC_WAKEUP_MASK)
+		return fail(4, "WAIT: %ld (%s)", ret, strerror(errno));
+	if (!near(el, 2 * NSEC, 50 * MSEC))
+		return fail(5, "fired after %lld ms, want 2000 +- 50", (long long)(el / MSEC));
+	return 0;
+}
+
+TEST_F(wall, android_rtc_alarm_from_gettimeofday)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_android_alarm, &a));
 }
 
 TEST_HARNESS_MAIN
