@@ -13,6 +13,8 @@
  * returns 0 or the number of the step that failed, with a message.
  */
 #define _GNU_SOURCE
+#include <mqueue.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
@@ -595,29 +597,34 @@ TEST_F(wall, two_containers)
 }
 
 /*
- * Absolute timers of the container's clock: a CLOCK_REALTIME timerfd and
- * clock_nanosleep() 300 ms ahead of the container's time expire 300 ms
- * later (in 2038 the host's clock would keep them for years, in 1999
- * fire them at once); a TFD_TIMER_CANCEL_ON_SET timerfd is cancelled by
- * the container's SET_RTC (the host's, armed by the test, is not: see
- * the test). @which: 0 for 2038, 1 for 1999.
+ * Absolute timers of the container's clock: a CLOCK_REALTIME timerfd,
+ * clock_nanosleep(), sem_timedwait() (a futex) and mq_timedreceive()
+ * 300 ms ahead of the container's time expire 300 ms later (in 2038 the
+ * host's clock would keep them for years, in 1999 fire them at once); a
+ * TFD_TIMER_CANCEL_ON_SET timerfd is cancelled by the container's SET_RTC
+ * (the host's, armed by the test, is not: see the test). @which: 0 for
+ * 2038, 1 for 1999.
  */
 static int body_timers(struct body_arg *a)
 {
 	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), tfd;
 	int64_t want = a->which ? Y1999_DEC : future_date, t0, el;
 	struct itimerspec its = {};
+	struct mq_attr attr;
 	struct pollfd p;
 	uint64_t ticks;
 	struct timespec ts;
+	char *msg;
+	sem_t sem;
+	mqd_t mq;
 
 	if (fd < 0 || set_rtc(fd, want))
 		return fail(1, "SET_RTC: %s", strerror(errno));
 	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
 	if (tfd < 0)
 		return fail(2, "timerfd_create: %s", strerror(errno));
-	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
 	t0 = clock_ns(CLOCK_MONOTONIC);
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
 	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL))
 		return fail(3, "timerfd_settime: %s", strerror(errno));
 	p = (struct pollfd){ .fd = tfd, .events = POLLIN };
@@ -626,13 +633,37 @@ static int body_timers(struct body_arg *a)
 	el = clock_ns(CLOCK_MONOTONIC) - t0;
 	if (el < 250 * MSEC || el > 2 * NSEC)
 		return fail(5, "the timerfd fired after %lld ms, want 300", (long long)(el / MSEC));
-	ts = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
 	t0 = clock_ns(CLOCK_MONOTONIC);
+	ts = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
 	if (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL))
 		return fail(6, "clock_nanosleep: %s", strerror(errno));
 	el = clock_ns(CLOCK_MONOTONIC) - t0;
 	if (el < 250 * MSEC || el > 2 * NSEC)
 		return fail(7, "clock_nanosleep slept %lld ms, want 300", (long long)(el / MSEC));
+	/* A futex (sem_timedwait()) and a message queue time out there too. */
+	sem_init(&sem, 0, 0);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	ts = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
+	if (sem_timedwait(&sem, &ts) != -1 || errno != ETIMEDOUT)
+		return fail(11, "sem_timedwait: %d, want ETIMEDOUT", errno);
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (el < 250 * MSEC || el > 2 * NSEC)
+		return fail(12, "sem_timedwait waited %lld ms, want 300", (long long)(el / MSEC));
+	mq = mq_open("/valarm_clock", O_RDWR | O_CREAT, 0600, NULL);
+	if (mq == (mqd_t)-1)
+		return fail(13, "mq_open: %s", strerror(errno));
+	mq_unlink("/valarm_clock");
+	if (mq_getattr(mq, &attr))
+		return fail(14, "mq_getattr: %s", strerror(errno));
+	msg = malloc(attr.mq_msgsize);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	ts = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
+	if (!msg || mq_timedreceive(mq, msg, attr.mq_msgsize, NULL, &ts) != -1 ||
+	    errno != ETIMEDOUT)
+		return fail(15, "mq_timedreceive: %d, want ETIMEDOUT", errno);
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (el < 250 * MSEC || el > 2 * NSEC)
+		return fail(16, "mq_timedreceive waited %lld ms, want 300", (long long)(el / MSEC));
 
 	/* Cancelled on the container's SET_RTC */
 	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 3600 * NSEC);
@@ -640,6 +671,9 @@ static int body_timers(struct body_arg *a)
 		return fail(8, "timerfd_settime(CANCEL_ON_SET): %s", strerror(errno));
 	if (set_rtc(fd, want + 60))
 		return fail(9, "SET_RTC: %s", strerror(errno));
+	p = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	if (poll(&p, 1, 3000) != 1)
+		return fail(17, "the CANCEL_ON_SET timerfd is not readable after SET_RTC");
 	if (read(tfd, &ticks, sizeof(ticks)) != -1 || errno != ECANCELED)
 		return fail(10, "read of a CANCEL_ON_SET timerfd: %d, want ECANCELED", errno);
 	return 0;
