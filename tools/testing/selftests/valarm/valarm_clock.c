@@ -115,6 +115,40 @@ static bool near(int64_t a, int64_t b, int64_t within)
 	return llabs(a - b) <= within;
 }
 
+/* The clock reads compared with GET_TIME(RTC), in ns */
+static int64_t rd_vdso(void) { return vdso_realtime(CLOCK_REALTIME); }
+static int64_t rd_sys(void) { return sys_realtime(CLOCK_REALTIME); }
+static int64_t rd_vdso_coarse(void) { return vdso_realtime(CLOCK_REALTIME_COARSE); }
+static int64_t rd_sys_coarse(void) { return sys_realtime(CLOCK_REALTIME_COARSE); }
+static int64_t rd_sys_alarm(void) { return sys_realtime(CLOCK_REALTIME_ALARM); }
+static int64_t rd_sys_gettimeofday(void) { return sys_gettimeofday(); }
+
+static int64_t rd_gettimeofday(void)
+{
+	struct timeval tv;
+
+	return gettimeofday(&tv, NULL) ? -1 : tv_ns(&tv);
+}
+
+/*
+ * Whether the clock @rd reads agrees with GET_TIME(RTC) on @fd within
+ * @within ns. GET_TIME is read between two reads of the clock, which can
+ * be far apart when the emulator deschedules the guest, and must lie
+ * within @within of the interval they span; *@off: how far outside the
+ * interval it lies (0 inside), or -1 if a read failed.
+ */
+static bool agrees(int fd, int64_t (*rd)(void), int64_t within, int64_t *off)
+{
+	int64_t a = rd(), g = valarm_rtc(fd), b = rd();
+
+	if (a == -1 || g < 0 || b == -1) {
+		*off = -1;
+		return false;
+	}
+	*off = g < a ? g - a : g > b ? g - b : 0;
+	return g >= a - within && g <= b + within;
+}
+
 /*
  * Every CLOCK_REALTIME read of this process against GET_TIME(RTC) on @fd
  * (a file of the context), all expected near @want seconds. @tai: the
@@ -122,30 +156,30 @@ static bool near(int64_t a, int64_t b, int64_t within)
  */
 static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 {
-	int64_t g = valarm_rtc(fd), v, t;
-	struct timeval tv;
+	static const struct {
+		int64_t (*rd)(void);
+		int64_t within;		/* coarse clocks: one more tick */
+		int step;
+		const char *what;
+	} reads[] = {
+		{ rd_vdso, AGREE_NS, 3, "vDSO CLOCK_REALTIME" },
+		{ rd_sys, AGREE_NS, 4, "syscall CLOCK_REALTIME" },
+		{ rd_vdso_coarse, AGREE_NS + 10 * MSEC, 5, "vDSO CLOCK_REALTIME_COARSE" },
+		{ rd_sys_coarse, AGREE_NS + 10 * MSEC, 6, "syscall CLOCK_REALTIME_COARSE" },
+		{ rd_gettimeofday, AGREE_NS, 7, "gettimeofday()" },
+	};
+	int64_t g = valarm_rtc(fd), v, t, off;
+	unsigned int i;
 
 	if (g < 0)
 		return fail(base + 1, "GET_TIME(RTC): %s", strerror(errno));
 	if (!near(g, want * NSEC, 5 * NSEC))
 		return fail(base + 2, "GET_TIME(RTC) %lld s, want %lld", (long long)(g / NSEC),
 		     (long long)want);
-	v = vdso_realtime(CLOCK_REALTIME);
-	if (!near(v, g, AGREE_NS))
-		return fail(base + 3, "vDSO CLOCK_REALTIME off by %lld ns", (long long)(v - g));
-	v = sys_realtime(CLOCK_REALTIME);
-	if (!near(v, g, AGREE_NS))
-		return fail(base + 4, "syscall CLOCK_REALTIME off by %lld ns", (long long)(v - g));
-	v = vdso_realtime(CLOCK_REALTIME_COARSE);
-	if (!near(v, g, AGREE_NS + 10 * MSEC))
-		return fail(base + 5, "vDSO CLOCK_REALTIME_COARSE off by %lld ns",
-			    (long long)(v - g));
-	v = sys_realtime(CLOCK_REALTIME_COARSE);
-	if (!near(v, g, AGREE_NS + 10 * MSEC))
-		return fail(base + 6, "syscall CLOCK_REALTIME_COARSE off by %lld ns",
-		     (long long)(v - g));
-	if (gettimeofday(&tv, NULL) || !near(tv_ns(&tv), g, AGREE_NS))
-		return fail(base + 7, "gettimeofday() off by %lld ns", (long long)(tv_ns(&tv) - g));
+	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		if (!agrees(fd, reads[i].rd, reads[i].within, &off))
+			return fail(base + reads[i].step, "%s off by %lld ns",
+				    reads[i].what, (long long)off);
 	t = time(NULL);
 	if (t < g / NSEC - 1 || t > g / NSEC + 1)
 		return fail(base + 9, "time() %lld, GET_TIME %lld", (long long)t,
@@ -155,10 +189,9 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 	 * hold 2038 (the system calls truncate it, as they always did).
 	 */
 	if (sizeof(long) > 4 || g / NSEC < INT32_MAX) {
-		v = sys_gettimeofday();
-		if (!near(v, g, AGREE_NS))
+		if (!agrees(fd, rd_sys_gettimeofday, AGREE_NS, &off))
 			return fail(base + 8, "SYS_gettimeofday off by %lld ns",
-			     (long long)(v - g));
+				    (long long)off);
 #ifdef SYS_time
 		t = syscall(SYS_time, NULL);
 		if (t < g / NSEC - 1 || t > g / NSEC + 1)
@@ -166,17 +199,18 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 			     (long long)t, (long long)(g / NSEC));
 #endif
 	}
-	v = vdso_realtime(CLOCK_TAI) - vdso_realtime(CLOCK_REALTIME);
-	if (!near(v, tai, AGREE_NS))
+	/* CLOCK_TAI between two reads of CLOCK_REALTIME, as in agrees() */
+	v = vdso_realtime(CLOCK_REALTIME);
+	t = vdso_realtime(CLOCK_TAI) - tai;
+	if (t < v - AGREE_NS || t > vdso_realtime(CLOCK_REALTIME) + AGREE_NS)
 		return fail(base + 11, "CLOCK_TAI - CLOCK_REALTIME %lld, host's %lld",
-		     (long long)v, (long long)tai);
-	v = sys_realtime(CLOCK_REALTIME_ALARM);
-	if (v == -1)
+		     (long long)(t + tai - v), (long long)tai);
+	if (sys_realtime(CLOCK_REALTIME_ALARM) == -1)
 		fprintf(stderr, "# CLOCK_REALTIME_ALARM not compared: %s (no RTC)\n",
 			strerror(errno));
-	else if (!near(v, g, AGREE_NS))
+	else if (!agrees(fd, rd_sys_alarm, AGREE_NS, &off))
 		return fail(base + 12, "CLOCK_REALTIME_ALARM off by %lld ns",
-			    (long long)(v - g));
+			    (long long)off);
 	return 0;
 }
 
@@ -522,7 +556,8 @@ static int body_host_clock(struct body_arg *a)
 	struct timeval tv = { .tv_sec = Y1999_DEC };
 	int64_t v = vdso_realtime(CLOCK_REALTIME), s = sys_realtime(CLOCK_REALTIME);
 
-	if (!near(v, s, AGREE_NS))
+	/* The system call comes second: at or after the vDSO's read. */
+	if (s < v - AGREE_NS || s > vdso_realtime(CLOCK_REALTIME) + AGREE_NS)
 		return fail(1, "vDSO and syscall CLOCK_REALTIME differ by %lld ns",
 		     (long long)(v - s));
 	/* CLOCK_MONOTONIC is the host's: no time namespace offset is set. */
@@ -698,6 +733,116 @@ TEST_F(wall, absolute_timers_and_cancel_on_set)
 	EXPECT_EQ(-1, read(host, &ticks, sizeof(ticks)));
 	EXPECT_EQ(EAGAIN, errno);
 	close(host);
+}
+
+/* Sets the caller's CLOCK_REALTIME @delta ns from where it is. */
+static int step_clock(int64_t delta)
+{
+	struct timespec ts = ns_ts(clock_ns(CLOCK_REALTIME) + delta);
+
+	return clock_settime(CLOCK_REALTIME, &ts);
+}
+
+/* Waits up to @ms for @pid to exit 0; returns the ns waited, or -1. */
+static int64_t wait_exit(pid_t pid, int ms)
+{
+	int64_t t0 = clock_ns(CLOCK_MONOTONIC);
+	int status;
+
+	while (clock_ns(CLOCK_MONOTONIC) - t0 < ms * MSEC) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) && !WEXITSTATUS(status) ?
+			       clock_ns(CLOCK_MONOTONIC) - t0 : -1;
+		usleep(5000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+/*
+ * Absolute timers armed in the container follow a step of its clock, as
+ * the host's timers follow a step of the host's: a timerfd, a POSIX timer
+ * (SIGEV_NONE, read with timer_gettime(), and SIGEV_SIGNAL) and a
+ * clock_nanosleep() 10 s ahead expire about 300 ms after the clock is
+ * stepped 9.7 s forward; a timerfd 300 ms ahead does not fire for a second
+ * after a step back of an hour, and then has an hour to go.
+ */
+static int body_follow(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), tfd;
+	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
+	struct itimerspec its = {}, cur;
+	struct timespec ts;
+	timer_t tnone, tsig;
+	int64_t el, target;
+	struct pollfd p;
+	sigset_t set;
+	pid_t pid;
+
+	if (fd < 0 || set_rtc(fd, future_date))
+		return fail(1, "SET_RTC: %s", strerror(errno));
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
+	if (tfd < 0 || timer_create(CLOCK_REALTIME, &sev, &tnone))
+		return fail(2, "timerfd_create, timer_create: %s", strerror(errno));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR1;
+	if (timer_create(CLOCK_REALTIME, &sev, &tsig))
+		return fail(3, "timer_create(SIGEV_SIGNAL): %s", strerror(errno));
+	target = clock_ns(CLOCK_REALTIME) + 10 * NSEC;
+	its.it_value = ns_ts(target);
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) ||
+	    timer_settime(tnone, TIMER_ABSTIME, &its, NULL) ||
+	    timer_settime(tsig, TIMER_ABSTIME, &its, NULL))
+		return fail(4, "arming: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail(5, "fork: %s", strerror(errno));
+	if (!pid) {
+		ts = ns_ts(target);
+		_exit(clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL));
+	}
+	usleep(100 * 1000);
+	if (step_clock(9700 * MSEC))
+		return fail(6, "clock_settime: %s", strerror(errno));
+	if (timer_gettime(tnone, &cur) || cur.it_value.tv_sec ||
+	    cur.it_value.tv_nsec > 500 * MSEC)
+		return fail(7, "timer_gettime after the step: %lld.%09ld s to go, want < 0.5",
+			    (long long)cur.it_value.tv_sec, (long)cur.it_value.tv_nsec);
+	el = wait_exit(pid, 3000);
+	if (el < 0 || el > 1500 * MSEC)
+		return fail(8, "clock_nanosleep woke %lld ms after the step, want ~200",
+			    (long long)(el / MSEC));
+	p = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	if (poll(&p, 1, 1500) != 1)
+		return fail(9, "the timerfd did not fire after the step");
+	if (sigtimedwait(&set, NULL, &(struct timespec){ .tv_sec = 1 }) != SIGUSR1)
+		return fail(10, "the SIGEV_SIGNAL timer did not fire: %s", strerror(errno));
+
+	/* A step back of an hour puts an expiry 300 ms ahead an hour away. */
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 300 * MSEC);
+	if (timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL) ||
+	    step_clock(-3600 * NSEC))
+		return fail(11, "re-arming, stepping back: %s", strerror(errno));
+	if (poll(&p, 1, 1000) != 0)
+		return fail(12, "the timerfd fired after a step back of an hour");
+	if (timerfd_gettime(tfd, &cur) || !near(cur.it_value.tv_sec, 3600, 2))
+		return fail(13, "timerfd_gettime: %lld s to go, want 3600",
+			    (long long)cur.it_value.tv_sec);
+	timer_delete(tnone);
+	timer_delete(tsig);
+	close(tfd);
+	return 0;
+}
+
+TEST_F(wall, absolute_timers_follow_the_clock)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_follow, &a));
 }
 
 /*

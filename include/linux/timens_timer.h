@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_TIMENS_TIMER_H
+#define _LINUX_TIMENS_TIMER_H
+
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/overflow.h>
+#include <linux/types.h>
+
+struct time_namespace;
+
+/**
+ * struct timens_timer - a timer that follows the CLOCK_REALTIME of a time
+ *	namespace
+ * @node: in the namespace's list of timers
+ * @ns: the namespace, held while the timer is listed; %NULL otherwise
+ * @offset: the namespace's realtime offset the timer's absolute expiry was
+ *	converted with (timens_timer_to_host()), under the owner's lock
+ * @shift: called with the namespace's offset when the timer is listed
+ *	and whenever the namespace's clock is set or changes (a wall clock
+ *	set, attached or detached): cancels a timer that asked to be
+ *	cancelled then, moves an armed absolute expiry by @offset minus the
+ *	new offset, re-arming the timer, and records the new offset, under
+ *	the owner's lock. Called under the namespace's timers mutex, which
+ *	nests outside the owner's locks.
+ *
+ * An absolute CLOCK_REALTIME, CLOCK_TAI or CLOCK_REALTIME_ALARM timer
+ * expires in the host's clock, at the time its namespace's clock shows its
+ * expiry; a timer listed with timens_timer_add() keeps doing so when that
+ * clock changes, as a host timer does when the host's clock is set.
+ */
+struct timens_timer {
+	struct list_head node;
+	struct time_namespace *ns;
+	s64 offset;
+	void (*shift)(struct timens_timer *t, s64 offset);
+};
+
+/* @expires plus @delta, saturated to what an absolute expiry can be */
+static inline ktime_t timens_shift_expiry(ktime_t expires, s64 delta)
+{
+	ktime_t res;
+
+	if (check_add_overflow(expires, delta, &res))
+		return delta > 0 ? KTIME_MAX : 0;
+	return res < 0 ? 0 : res;
+}
+
+#endif /* _LINUX_TIMENS_TIMER_H */
