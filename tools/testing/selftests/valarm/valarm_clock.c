@@ -176,7 +176,7 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 	if (!near(g, want * NSEC, 5 * NSEC))
 		return fail(base + 2, "GET_TIME(RTC) %lld s, want %lld", (long long)(g / NSEC),
 		     (long long)want);
-	for (i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(reads); i++)
 		if (!agrees(fd, reads[i].rd, reads[i].within, &off))
 			return fail(base + reads[i].step, "%s off by %lld ns",
 				    reads[i].what, (long long)off);
@@ -819,7 +819,8 @@ static int body_follow(struct body_arg *a)
 	p = (struct pollfd){ .fd = tfd, .events = POLLIN };
 	if (poll(&p, 1, 1500) != 1)
 		return fail(9, "the timerfd did not fire after the step");
-	if (sigtimedwait(&set, NULL, &(struct timespec){ .tv_sec = 1 }) != SIGUSR1)
+	ts = (struct timespec){ .tv_sec = 1 };
+	if (sigtimedwait(&set, NULL, &ts) != SIGUSR1)
 		return fail(10, "the SIGEV_SIGNAL timer did not fire: %s", strerror(errno));
 
 	/* A step back of an hour puts an expiry 300 ms ahead an hour away. */
