@@ -510,6 +510,19 @@ static double vdso_ns(bool tod)
 	return (now_ns() - t0) / GET_ITERS;
 }
 
+/* The same for CLOCK_MONOTONIC, which a time namespace offsets too */
+static double vdso_mono_ns(void)
+{
+	struct timespec ts;
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < GET_ITERS; i++)
+		if (clock_gettime(CLOCK_MONOTONIC, &ts))
+			die("vDSO");
+	return (now_ns() - t0) / GET_ITERS;
+}
+
 static void bench_vdso(void)
 {
 	double *g = xcalloc(n.get_rounds), *s = xcalloc(n.get_rounds);
@@ -802,13 +815,13 @@ static double syscall_ns(void)
 }
 
 struct get_result {
-	double get, enotty, sys, vdso, vdso_tod;
+	double get, enotty, sys, vdso, vdso_tod, vdso_mono;
 };
 
 /* GET_TIME, ENOTTY, syscall and vDSO samples alternating: 10th percentiles */
 static void get_time_rounds(int fd, struct get_result *res)
 {
-	static double g[2048], e[2048], s[2048], v[2048], t[2048];
+	static double g[2048], e[2048], s[2048], v[2048], t[2048], m[2048];
 	int r, cnt = n.get_rounds;
 
 	settle();
@@ -818,12 +831,14 @@ static void get_time_rounds(int fd, struct get_result *res)
 		s[r] = syscall_ns();
 		v[r] = vdso_ns(false);
 		t[r] = vdso_ns(true);
+		m[r] = vdso_mono_ns();
 	}
 	res->get = percentile(g, cnt, 10);
 	res->enotty = percentile(e, cnt, 10);
 	res->sys = percentile(s, cnt, 10);
 	res->vdso = percentile(v, cnt, 10);
 	res->vdso_tod = percentile(t, cnt, 10);
+	res->vdso_mono = percentile(m, cnt, 10);
 }
 
 /* Lateness of @cnt alarms of @type on @fd, in ns, into @late. */
@@ -890,6 +905,7 @@ static void get_figs(const char *who, const struct get_result *r)
 	put_fig(r->sys, "valarm.%s.syscall", who);
 	put_fig(r->vdso, "valarm.%s.vdso", who);
 	put_fig(r->vdso_tod, "valarm.%s.vdso_tod", who);
+	put_fig(r->vdso_mono, "valarm.%s.vdso_mono", who);
 }
 
 /* What the container measures in its private context. */
