@@ -496,8 +496,8 @@ static double setns_cost(const struct nstype *t, int home, int samples)
 	return r;
 }
 
-/* ns per vDSO call of clock_gettime() (@tod: gettimeofday()), per sample */
-static double vdso_ns(bool tod)
+/* ns per vDSO call: gettimeofday() if @tod, else clock_gettime(@clk) */
+static double vdso_ns(clockid_t clk, bool tod)
 {
 	struct timespec ts;
 	struct timeval tv;
@@ -505,20 +505,7 @@ static double vdso_ns(bool tod)
 	int i;
 
 	for (i = 0; i < GET_ITERS; i++)
-		if (tod ? gettimeofday(&tv, NULL) : clock_gettime(CLOCK_REALTIME, &ts))
-			die("vDSO");
-	return (now_ns() - t0) / GET_ITERS;
-}
-
-/* The same for CLOCK_MONOTONIC, which a time namespace offsets too */
-static double vdso_mono_ns(void)
-{
-	struct timespec ts;
-	double t0 = now_ns();
-	int i;
-
-	for (i = 0; i < GET_ITERS; i++)
-		if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		if (tod ? gettimeofday(&tv, NULL) : clock_gettime(clk, &ts))
 			die("vDSO");
 	return (now_ns() - t0) / GET_ITERS;
 }
@@ -530,8 +517,8 @@ static void bench_vdso(void)
 
 	settle();
 	for (r = 0; r < n.get_rounds; r++) {
-		g[r] = vdso_ns(false);
-		s[r] = vdso_ns(true);
+		g[r] = vdso_ns(CLOCK_REALTIME, false);
+		s[r] = vdso_ns(CLOCK_REALTIME, true);
 	}
 	put_fig(percentile(g, n.get_rounds, 10), "vdso.clock_gettime");
 	put_fig(percentile(s, n.get_rounds, 10), "vdso.gettimeofday");
@@ -829,9 +816,9 @@ static void get_time_rounds(int fd, struct get_result *res)
 		g[r] = get_time_ns(fd);
 		e[r] = enotty_ns(fd);
 		s[r] = syscall_ns();
-		v[r] = vdso_ns(false);
-		t[r] = vdso_ns(true);
-		m[r] = vdso_mono_ns();
+		v[r] = vdso_ns(CLOCK_REALTIME, false);
+		t[r] = vdso_ns(CLOCK_REALTIME, true);
+		m[r] = vdso_ns(CLOCK_MONOTONIC, false);
 	}
 	res->get = percentile(g, cnt, 10);
 	res->enotty = percentile(e, cnt, 10);
