@@ -16,6 +16,7 @@
 #include <mqueue.h>
 #include <semaphore.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <linux/capability.h>
@@ -887,6 +888,147 @@ TEST_F(wall, android_rtc_alarm_from_gettimeofday)
 	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
 
 	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_android_alarm, &a));
+}
+
+/*
+ * Sets of the clock while the container reads it: every vDSO read shows
+ * one of the offsets set, never the seconds of one with the nanoseconds
+ * of another, which the vDSO reads without a lock. The k-th set puts the
+ * clock k * 1000 s ahead of the host's, half a second more when k is
+ * odd, so that a read mixing two offsets lies about half a second off
+ * both. A set lands a little behind its target (the time from the
+ * writer's read of the host's clock to the kernel's): the writer marks
+ * the sets for which that exceeded SET_SLACK, whose lower bound is then
+ * not judged. The host's clock is CLOCK_MONOTONIC plus the host's
+ * difference, which is the same for both processes, so an error in that
+ * difference cancels out. Nor may a read show an older offset than a
+ * read before it, and the reads must see most of the offsets set (not a
+ * stale vvar page).
+ */
+#define TORN_SETS	200
+#define SET_SLACK	(100 * MSEC)
+#define MAX_BAD		8
+
+static int64_t torn_offset(int k)
+{
+	return k * 1000 * NSEC + (k & 1) * (NSEC / 2);
+}
+
+static int set_rtc_ns(int fd, int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / NSEC, .tv_nsec = ns % NSEC };
+
+	return ioctl(fd, ANDROID_ALARM_SET_RTC, &ts);
+}
+
+/* The writer: sets 2 to TORN_SETS, marking the slow ones in @slow. */
+static void torn_writer(int fd, int64_t host_base, unsigned char *slow)
+{
+	int k;
+
+	for (k = 2; k <= TORN_SETS; k++) {
+		int64_t m = clock_ns(CLOCK_MONOTONIC);
+
+		if (set_rtc_ns(fd, m + host_base + torn_offset(k)))
+			_exit(1);
+		if (clock_ns(CLOCK_MONOTONIC) - m > SET_SLACK)
+			slow[k] = 1;
+		usleep(1000);
+	}
+	_exit(0);
+}
+
+struct torn_read {
+	int j;			/* the set it is judged against */
+	int64_t lo, hi;		/* the offset it showed lies in [lo, hi] */
+	bool coarse;
+	bool stale;		/* older than a read before it */
+};
+
+/* The set whose offset @off (ns) is nearest */
+static int torn_set(int64_t off)
+{
+	return (off + 500 * MSEC) / (1000 * NSEC);
+}
+
+static int body_concurrent(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), status, nbad = 0, seen = 0;
+	int i, newest = 1;	/* the newest set a read showed */
+	struct torn_read bad[MAX_BAD];
+	unsigned char *slow, *hit;
+	long judged = 0, n;
+	pid_t pid;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	slow = mmap(NULL, 2 * (TORN_SETS + 1), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slow == MAP_FAILED)
+		return fail(2, "mmap: %s", strerror(errno));
+	hit = slow + TORN_SETS + 1;
+	if (set_rtc_ns(fd, clock_ns(CLOCK_MONOTONIC) + a->host_base + torn_offset(1)))
+		return fail(3, "SET_RTC: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail(4, "fork: %s", strerror(errno));
+	if (!pid)
+		torn_writer(fd, a->host_base, slow);
+	for (n = 0; ; n++) {
+		bool coarse = n & 1;
+		/* A coarse clock lags by up to a tick. */
+		int64_t lag = coarse ? 20 * MSEC : 0;
+		int64_t m1 = clock_ns(CLOCK_MONOTONIC);
+		int64_t v = vdso_realtime(coarse ? CLOCK_REALTIME_COARSE : CLOCK_REALTIME);
+		int64_t m2 = clock_ns(CLOCK_MONOTONIC);
+		int64_t lo = v - m2 - a->host_base, hi = v - m1 - a->host_base;
+		int j = torn_set(hi);
+
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		/* Descheduled between the reads: the bracket says too little. */
+		if (v == -1 || m2 - m1 > 10 * MSEC)
+			continue;
+		judged++;
+		if (j >= newest && j <= TORN_SETS &&
+		    hi >= torn_offset(j) - SET_SLACK - lag &&
+		    lo <= torn_offset(j) + MSEC) {
+			newest = j;
+			seen += !hit[j];
+			hit[j] = 1;
+			continue;
+		}
+		if (nbad < MAX_BAD)
+			bad[nbad++] = (struct torn_read){ j, lo, hi, coarse,
+							   j < newest };
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail(5, "the writer failed: %s", strerror(errno));
+	for (i = 0; i < nbad; i++) {
+		/* Only the lower bound of a slow set's offset is unknown. */
+		if (!bad[i].stale && bad[i].j >= 1 && bad[i].j <= TORN_SETS &&
+		    slow[bad[i].j] && bad[i].lo <= torn_offset(bad[i].j) + MSEC)
+			continue;
+		return fail(6, "%s: offset in [%lld, %lld] ns, set %d is %lld%s (%ld reads)",
+			    bad[i].coarse ? "CLOCK_REALTIME_COARSE" : "CLOCK_REALTIME",
+			    (long long)bad[i].lo, (long long)bad[i].hi, bad[i].j,
+			    (long long)torn_offset(bad[i].j),
+			    bad[i].stale ? ", older than an earlier read" : "", judged);
+	}
+	/* The reads must have run while the clock was being set. */
+	if (judged < 1000 || seen < TORN_SETS / 4)
+		return fail(7, "%ld reads judged, %d of %d offsets seen: too few",
+			    judged, seen, TORN_SETS);
+	fprintf(stderr, "# %ld reads judged, %d of %d offsets seen\n", judged, seen,
+		TORN_SETS);
+	return 0;
+}
+
+TEST_F(wall, readers_never_see_a_torn_offset)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_concurrent, &a));
 }
 
 TEST_HARNESS_MAIN
