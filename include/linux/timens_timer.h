@@ -7,6 +7,7 @@
 #include <linux/overflow.h>
 #include <linux/types.h>
 
+struct task_struct;
 struct time_namespace;
 
 /**
@@ -34,6 +35,18 @@ struct timens_timer {
 	struct time_namespace *ns;
 	s64 offset;
 	void (*shift)(struct timens_timer *t, s64 offset);
+};
+
+/**
+ * struct timens_sleeper - an absolute sleep that follows the CLOCK_REALTIME
+ *	of a time namespace (timens_sleeper_add())
+ * @tns: listed on the namespace; @tns.offset is the offset to convert the
+ *	expiry with, read with READ_ONCE() after setting the task state
+ * @task: the sleeping task, woken whenever that offset changes
+ */
+struct timens_sleeper {
+	struct timens_timer tns;
+	struct task_struct *task;
 };
 
 /* @expires plus @delta, saturated to what an absolute expiry can be */
