@@ -43,6 +43,10 @@ struct timens_timer {
  * @tns: listed on the namespace; @tns.offset is the offset to convert the
  *	expiry with, read with READ_ONCE() after setting the task state
  * @task: the sleeping task, woken whenever that offset changes
+ *
+ * Lives on the sleeping task's stack, listed from timens_sleeper_add()
+ * until timens_timer_del(), which the task calls before it returns: once
+ * that returns, nothing reads @task any more.
  */
 struct timens_sleeper {
 	struct timens_timer tns;
