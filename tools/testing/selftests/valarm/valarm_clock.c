@@ -55,7 +55,7 @@ static int __printf(2, 3) fail(int step, const char *fmt, ...)
  * The system calls behind the vDSO, as this program's ABI makes them:
  * 32-bit programs with a 64-bit time_t use clock_gettime64().
  */
-static int64_t sys_realtime(clockid_t clk)
+static int64_t sys_clock(clockid_t clk)
 {
 #ifdef SYS_clock_gettime64
 	if (sizeof(time_t) > 4) {
@@ -111,6 +111,24 @@ static int64_t host_tai_offset(void)
 	return clock_ns(CLOCK_TAI) - clock_ns(CLOCK_REALTIME);
 }
 
+/*
+ * CLOCK_REALTIME - CLOCK_MONOTONIC, from a CLOCK_REALTIME read between
+ * two CLOCK_MONOTONIC reads less than 1 ms apart: the emulator may
+ * deschedule the guest between any two reads.
+ */
+static int64_t realtime_base(void)
+{
+	int64_t m1, r, m2;
+	int i = 0;
+
+	do {
+		m1 = clock_ns(CLOCK_MONOTONIC);
+		r = clock_ns(CLOCK_REALTIME);
+		m2 = clock_ns(CLOCK_MONOTONIC);
+	} while (m2 - m1 >= MSEC && ++i < 100);
+	return r - (m1 + (m2 - m1) / 2);
+}
+
 static bool near(int64_t a, int64_t b, int64_t within)
 {
 	return llabs(a - b) <= within;
@@ -118,10 +136,10 @@ static bool near(int64_t a, int64_t b, int64_t within)
 
 /* The clock reads compared with GET_TIME(RTC), in ns */
 static int64_t rd_vdso(void) { return vdso_realtime(CLOCK_REALTIME); }
-static int64_t rd_sys(void) { return sys_realtime(CLOCK_REALTIME); }
+static int64_t rd_sys(void) { return sys_clock(CLOCK_REALTIME); }
 static int64_t rd_vdso_coarse(void) { return vdso_realtime(CLOCK_REALTIME_COARSE); }
-static int64_t rd_sys_coarse(void) { return sys_realtime(CLOCK_REALTIME_COARSE); }
-static int64_t rd_sys_alarm(void) { return sys_realtime(CLOCK_REALTIME_ALARM); }
+static int64_t rd_sys_coarse(void) { return sys_clock(CLOCK_REALTIME_COARSE); }
+static int64_t rd_sys_alarm(void) { return sys_clock(CLOCK_REALTIME_ALARM); }
 static int64_t rd_sys_gettimeofday(void) { return sys_gettimeofday(); }
 
 static int64_t rd_gettimeofday(void)
@@ -151,6 +169,60 @@ static bool agrees(int fd, int64_t (*rd)(void), int64_t within, int64_t *off)
 }
 
 /*
+ * A coarse clock lags the fine ones by a tick, more when the emulator
+ * delays the tick: it is compared as its difference from
+ * CLOCK_MONOTONIC_COARSE read at the same tick (both are set together at
+ * each tick, so the difference is exact; the container has no monotonic
+ * offset), against GET_TIME(RTC)'s difference from CLOCK_MONOTONIC.
+ */
+static bool agrees_coarse(int fd, int64_t (*rd)(void), int64_t (*mono)(void),
+			  int64_t within, int64_t *off)
+{
+	int64_t m1 = -1, c = -1, m2 = 0, a, g, b;
+	int i;
+
+	for (i = 0; i < 100 && m1 != m2; i++) {
+		m1 = mono();
+		c = rd();
+		m2 = mono();
+		if (m1 == -1 || c == -1 || m2 == -1)
+			break;
+	}
+	a = clock_ns(CLOCK_MONOTONIC);
+	g = valarm_rtc(fd);
+	b = clock_ns(CLOCK_MONOTONIC);
+	if (m1 != m2 || c == -1 || g < 0) {
+		*off = -1;
+		return false;
+	}
+	/* GET_TIME - CLOCK_MONOTONIC lies in [g - b, g - a] */
+	c -= m1;
+	*off = c < g - b ? c - (g - b) : c > g - a ? c - (g - a) : 0;
+	return c >= g - b - within && c <= g - a + within;
+}
+
+static int64_t rd_vdso_mono_coarse(void) { return vdso_realtime(CLOCK_MONOTONIC_COARSE); }
+static int64_t rd_sys_mono_coarse(void) { return sys_clock(CLOCK_MONOTONIC_COARSE); }
+
+/*
+ * Whether the seconds @rd reads (time()) lie within a second of
+ * GET_TIME(RTC) read before and after it.
+ */
+static bool agrees_sec(int fd, int64_t (*rd)(void), int64_t *t, int64_t *g)
+{
+	int64_t g1 = valarm_rtc(fd);
+
+	*t = rd();
+	*g = valarm_rtc(fd);
+	return g1 >= 0 && *g >= 0 && *t >= g1 / NSEC - 1 && *t <= *g / NSEC + 1;
+}
+
+static int64_t rd_time(void) { return time(NULL); }
+#ifdef SYS_time
+static int64_t rd_sys_time(void) { return syscall(SYS_time, NULL); }
+#endif
+
+/*
  * Every CLOCK_REALTIME read of this process against GET_TIME(RTC) on @fd
  * (a file of the context), all expected near @want seconds. @tai: the
  * host's CLOCK_TAI - CLOCK_REALTIME. Returns 0 or the failed step + @base.
@@ -159,15 +231,12 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 {
 	static const struct {
 		int64_t (*rd)(void);
-		int64_t within;		/* coarse clocks: one more tick */
 		int step;
 		const char *what;
 	} reads[] = {
-		{ rd_vdso, AGREE_NS, 3, "vDSO CLOCK_REALTIME" },
-		{ rd_sys, AGREE_NS, 4, "syscall CLOCK_REALTIME" },
-		{ rd_vdso_coarse, AGREE_NS + 10 * MSEC, 5, "vDSO CLOCK_REALTIME_COARSE" },
-		{ rd_sys_coarse, AGREE_NS + 10 * MSEC, 6, "syscall CLOCK_REALTIME_COARSE" },
-		{ rd_gettimeofday, AGREE_NS, 7, "gettimeofday()" },
+		{ rd_vdso, 3, "vDSO CLOCK_REALTIME" },
+		{ rd_sys, 4, "syscall CLOCK_REALTIME" },
+		{ rd_gettimeofday, 7, "gettimeofday()" },
 	};
 	int64_t g = valarm_rtc(fd), v, t, off;
 	unsigned int i;
@@ -178,11 +247,16 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 		return fail(base + 2, "GET_TIME(RTC) %lld s, want %lld", (long long)(g / NSEC),
 		     (long long)want);
 	for (i = 0; i < ARRAY_SIZE(reads); i++)
-		if (!agrees(fd, reads[i].rd, reads[i].within, &off))
+		if (!agrees(fd, reads[i].rd, AGREE_NS, &off))
 			return fail(base + reads[i].step, "%s off by %lld ns",
 				    reads[i].what, (long long)off);
-	t = time(NULL);
-	if (t < g / NSEC - 1 || t > g / NSEC + 1)
+	if (!agrees_coarse(fd, rd_vdso_coarse, rd_vdso_mono_coarse, AGREE_NS, &off))
+		return fail(base + 5, "vDSO CLOCK_REALTIME_COARSE off by %lld ns",
+			    (long long)off);
+	if (!agrees_coarse(fd, rd_sys_coarse, rd_sys_mono_coarse, AGREE_NS, &off))
+		return fail(base + 6, "syscall CLOCK_REALTIME_COARSE off by %lld ns",
+			    (long long)off);
+	if (!agrees_sec(fd, rd_time, &t, &g))
 		return fail(base + 9, "time() %lld, GET_TIME %lld", (long long)t,
 		     (long long)(g / NSEC));
 	/*
@@ -194,8 +268,7 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 			return fail(base + 8, "SYS_gettimeofday off by %lld ns",
 				    (long long)off);
 #ifdef SYS_time
-		t = syscall(SYS_time, NULL);
-		if (t < g / NSEC - 1 || t > g / NSEC + 1)
+		if (!agrees_sec(fd, rd_sys_time, &t, &g))
 			return fail(base + 10, "SYS_time %lld, GET_TIME %lld",
 			     (long long)t, (long long)(g / NSEC));
 #endif
@@ -206,7 +279,7 @@ static int clocks_agree(int fd, int64_t want, int64_t tai, int base)
 	if (t < v - AGREE_NS || t > vdso_realtime(CLOCK_REALTIME) + AGREE_NS)
 		return fail(base + 11, "CLOCK_TAI - CLOCK_REALTIME %lld, host's %lld",
 		     (long long)(t + tai - v), (long long)tai);
-	if (sys_realtime(CLOCK_REALTIME_ALARM) == -1)
+	if (sys_clock(CLOCK_REALTIME_ALARM) == -1)
 		fprintf(stderr, "# CLOCK_REALTIME_ALARM not compared: %s (no RTC)\n",
 			strerror(errno));
 	else if (!agrees(fd, rd_sys_alarm, AGREE_NS, &off))
@@ -345,12 +418,12 @@ FIXTURE_SETUP(wall)
 	if (access("/proc/self/ns/time", F_OK))
 		SKIP(return, "time namespaces not available (CONFIG_TIME_NS)");
 	self->tai = host_tai_offset();
-	self->host_base = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	self->host_base = realtime_base();
 }
 
 FIXTURE_TEARDOWN(wall)
 {
-	int64_t base = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC);
+	int64_t base = realtime_base();
 
 	if (self->dev < 0)
 		return;
@@ -555,16 +628,16 @@ TEST_F(wall, nested_user_namespace)
 static int body_host_clock(struct body_arg *a)
 {
 	struct timeval tv = { .tv_sec = Y1999_DEC };
-	int64_t v = vdso_realtime(CLOCK_REALTIME), s = sys_realtime(CLOCK_REALTIME);
+	int64_t v = vdso_realtime(CLOCK_REALTIME), s = sys_clock(CLOCK_REALTIME);
 
 	/* The system call comes second: at or after the vDSO's read. */
 	if (s < v - AGREE_NS || s > vdso_realtime(CLOCK_REALTIME) + AGREE_NS)
 		return fail(1, "vDSO and syscall CLOCK_REALTIME differ by %lld ns",
 		     (long long)(v - s));
 	/* CLOCK_MONOTONIC is the host's: no time namespace offset is set. */
-	if (!near(v - clock_ns(CLOCK_MONOTONIC), a->host_base, 100 * MSEC))
+	if (!near(realtime_base(), a->host_base, 100 * MSEC))
 		return fail(6, "CLOCK_REALTIME is not the host's: off by %lld ns",
-			    (long long)(v - clock_ns(CLOCK_MONOTONIC) - a->host_base));
+			    (long long)(realtime_base() - a->host_base));
 	if (settimeofday(&tv, NULL) != -1 || errno != EPERM)
 		return fail(2, "settimeofday: %d, want EPERM", errno);
 	if (a->which) {
@@ -901,13 +974,14 @@ TEST_F(wall, android_rtc_alarm_from_gettimeofday)
  * the sets for which that exceeded SET_SLACK, whose lower bound is then
  * not judged. The host's clock is CLOCK_MONOTONIC plus the host's
  * difference, which is the same for both processes, so an error in that
- * difference cancels out. Nor may a read show an older offset than a
- * read before it, and the reads must see most of the offsets set (not a
- * stale vvar page).
+ * difference cancels out; a CLOCK_REALTIME_COARSE read is judged against
+ * CLOCK_MONOTONIC_COARSE of the same tick, which makes it exact. Nor may
+ * a read show an older offset than a read before it, and the reads must
+ * see most of the offsets set (not a stale vvar page). Every read is
+ * judged: the first bad one is shown, with the number of bad reads.
  */
 #define TORN_SETS	200
 #define SET_SLACK	(100 * MSEC)
-#define MAX_BAD		8
 
 static int64_t torn_offset(int k)
 {
@@ -951,13 +1025,32 @@ static int torn_set(int64_t off)
 	return (off + 500 * MSEC) / (1000 * NSEC);
 }
 
+/*
+ * One vDSO read as an offset from the host's clock, in [*lo, *hi]; false
+ * when the guest was descheduled and the bracket says too little.
+ */
+static bool torn_read_one(bool coarse, int64_t host_base, int64_t *lo, int64_t *hi)
+{
+	clockid_t mono = coarse ? CLOCK_MONOTONIC_COARSE : CLOCK_MONOTONIC;
+	int64_t m1 = clock_ns(mono);
+	int64_t v = vdso_realtime(coarse ? CLOCK_REALTIME_COARSE : CLOCK_REALTIME);
+	int64_t m2 = clock_ns(mono);
+
+	*lo = v - m2 - host_base;
+	*hi = v - m1 - host_base;
+	return v != -1 && (coarse ? m1 == m2 : m2 - m1 <= 10 * MSEC);
+}
+
 static int body_concurrent(struct body_arg *a)
 {
-	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), status, nbad = 0, seen = 0;
-	int i, newest = 1;	/* the newest set a read showed */
-	struct torn_read bad[MAX_BAD];
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), status, seen = 0;
+	int j, newest = 1;	/* the newest set a read showed */
+	long judged = 0, nbad = 0, n;
 	unsigned char *slow, *hit;
-	long judged = 0, n;
+	struct torn_read first = {};
+	/* reads only below a set's lower bound, forgiven if it was slow */
+	long low[TORN_SETS + 1] = {};
+	struct torn_read first_low[TORN_SETS + 1];
 	pid_t pid;
 
 	if (fd < 0)
@@ -975,46 +1068,46 @@ static int body_concurrent(struct body_arg *a)
 	if (!pid)
 		torn_writer(fd, a->host_base, slow);
 	for (n = 0; ; n++) {
-		bool coarse = n & 1;
-		/* A coarse clock lags by up to a tick. */
-		int64_t lag = coarse ? 20 * MSEC : 0;
-		int64_t m1 = clock_ns(CLOCK_MONOTONIC);
-		int64_t v = vdso_realtime(coarse ? CLOCK_REALTIME_COARSE : CLOCK_REALTIME);
-		int64_t m2 = clock_ns(CLOCK_MONOTONIC);
-		int64_t lo = v - m2 - a->host_base, hi = v - m1 - a->host_base;
-		int j = torn_set(hi);
+		struct torn_read r = { .coarse = n & 1 };
 
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
-		/* Descheduled between the reads: the bracket says too little. */
-		if (v == -1 || m2 - m1 > 10 * MSEC)
+		if (!torn_read_one(r.coarse, a->host_base, &r.lo, &r.hi))
 			continue;
 		judged++;
-		if (j >= newest && j <= TORN_SETS &&
-		    hi >= torn_offset(j) - SET_SLACK - lag &&
-		    lo <= torn_offset(j) + MSEC) {
-			newest = j;
-			seen += !hit[j];
-			hit[j] = 1;
+		r.j = j = torn_set(r.hi);
+		r.stale = j < newest;
+		if (j < 1 || j > TORN_SETS || r.stale ||
+		    r.lo > torn_offset(j) + MSEC) {
+			if (!nbad++)
+				first = r;
 			continue;
 		}
-		if (nbad < MAX_BAD)
-			bad[nbad++] = (struct torn_read){ j, lo, hi, coarse,
-							   j < newest };
+		if (r.hi < torn_offset(j) - SET_SLACK) {
+			if (!low[j]++)
+				first_low[j] = r;
+			continue;
+		}
+		newest = j;
+		seen += !hit[j];
+		hit[j] = 1;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return fail(5, "the writer failed: %s", strerror(errno));
-	for (i = 0; i < nbad; i++) {
-		/* Only the lower bound of a slow set's offset is unknown. */
-		if (!bad[i].stale && bad[i].j >= 1 && bad[i].j <= TORN_SETS &&
-		    slow[bad[i].j] && bad[i].lo <= torn_offset(bad[i].j) + MSEC)
+		return fail(5, "the writer failed: status %#x", status);
+	/* Only the lower bound of a slow set's offset is unknown. */
+	for (j = 1; j <= TORN_SETS; j++) {
+		if (!low[j] || slow[j])
 			continue;
-		return fail(6, "%s: offset in [%lld, %lld] ns, set %d is %lld%s (%ld reads)",
-			    bad[i].coarse ? "CLOCK_REALTIME_COARSE" : "CLOCK_REALTIME",
-			    (long long)bad[i].lo, (long long)bad[i].hi, bad[i].j,
-			    (long long)torn_offset(bad[i].j),
-			    bad[i].stale ? ", older than an earlier read" : "", judged);
+		if (!nbad)
+			first = first_low[j];
+		nbad += low[j];
 	}
+	if (nbad)
+		return fail(6, "%s: offset in [%lld, %lld] ns, set %d is %lld%s (%ld of %ld reads bad)",
+			    first.coarse ? "CLOCK_REALTIME_COARSE" : "CLOCK_REALTIME",
+			    (long long)first.lo, (long long)first.hi, first.j,
+			    (long long)torn_offset(first.j),
+			    first.stale ? ", older than an earlier read" : "", nbad, judged);
 	/* The reads must have run while the clock was being set. */
 	if (judged < 1000 || seen < TORN_SETS / 4)
 		return fail(7, "%ld reads judged, %d of %d offsets seen: too few",
