@@ -17,6 +17,7 @@
 #include <semaphore.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <linux/capability.h>
@@ -964,6 +965,173 @@ TEST_F(wall, android_rtc_alarm_from_gettimeofday)
 }
 
 /*
+ * A timerfd created in the initial time namespace keeps the host's clock
+ * wherever it is armed: armed by the container, whose clock is years
+ * ahead, for the host's time + 300 ms, it fires 300 ms later.
+ */
+static int host_tfd = -1;
+
+static int body_host_timerfd(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC);
+	struct itimerspec its = {};
+	uint64_t ticks;
+	int64_t t0, el;
+
+	if (fd < 0 || set_rtc(fd, future_date))
+		return fail(1, "SET_RTC: %s", strerror(errno));
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	its.it_value = ns_ts(t0 + a->host_base + 300 * MSEC);
+	if (timerfd_settime(host_tfd, TFD_TIMER_ABSTIME, &its, NULL))
+		return fail(2, "timerfd_settime: %s", strerror(errno));
+	if (read(host_tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return fail(3, "read: %s", strerror(errno));
+	el = clock_ns(CLOCK_MONOTONIC) - t0;
+	if (el < 250 * MSEC || el > 2 * NSEC)
+		return fail(4, "fired after %lld ms, want 300", (long long)(el / MSEC));
+	return 0;
+}
+
+TEST_F(wall, host_timerfd_keeps_host_clock)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+
+	host_tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
+	ASSERT_LE(0, host_tfd);
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_host_timerfd, &a));
+	close(host_tfd);
+}
+
+/*
+ * A container's timers hold up nobody else: container A has HOG_TIMERS
+ * absolute TFD_TIMER_CANCEL_ON_SET timerfds, which each of its SET_RTCs
+ * moves and cancels, and sets its clock in a loop; meanwhile container B,
+ * with no timers, sets its own clock HOG_SETS times. B's SET_RTC waits at
+ * most for A's short update of its namespace, never for A's timers: its
+ * median time is under a tenth of A's. A's last SET_RTC has cancelled its
+ * timerfds by the time it returned.
+ */
+#define HOG_TIMERS	10000
+#define HOG_SETS	20
+
+struct hog_shared {
+	int ready, stop;	/* __atomic_*(): shared by the containers */
+	int64_t a_ns[4096];	/* A's SET_RTC times */
+	int na;
+	int64_t b_ns[HOG_SETS];	/* B's */
+};
+
+static struct hog_shared *hog;
+
+static int64_t timed_set_rtc(int fd, int64_t sec)
+{
+	int64_t t0 = clock_ns(CLOCK_MONOTONIC);
+
+	if (set_rtc(fd, sec))
+		return -1;
+	return clock_ns(CLOCK_MONOTONIC) - t0;
+}
+
+static int body_hog(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), *tfd, i;
+	struct itimerspec its = {};
+	uint64_t ticks;
+	int64_t t;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	tfd = calloc(HOG_TIMERS, sizeof(*tfd));
+	if (!tfd)
+		return fail(2, "calloc");
+	its.it_value = ns_ts(clock_ns(CLOCK_REALTIME) + 3600 * NSEC);
+	for (i = 0; i < HOG_TIMERS; i++) {
+		tfd[i] = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (tfd[i] < 0 ||
+		    timerfd_settime(tfd[i], TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+				    &its, NULL))
+			return fail(3, "timerfd %d: %s", i, strerror(errno));
+	}
+	__atomic_store_n(&hog->ready, 1, __ATOMIC_RELEASE);
+	for (i = 0; !__atomic_load_n(&hog->stop, __ATOMIC_ACQUIRE) || i < 2; i++) {
+		t = timed_set_rtc(fd, future_date + i);
+		if (t < 0)
+			return fail(4, "SET_RTC: %s", strerror(errno));
+		if (hog->na < (int)ARRAY_SIZE(hog->a_ns))
+			hog->a_ns[hog->na++] = t;
+	}
+	/* Cancelled by the last SET_RTC, then armed no more */
+	if (read(tfd[HOG_TIMERS - 1], &ticks, sizeof(ticks)) != -1 ||
+	    errno != ECANCELED)
+		return fail(5, "a timerfd was not cancelled: %s", strerror(errno));
+	return 0;
+}
+
+static int body_hog_victim(struct body_arg *a)
+{
+	int fd = open(VALARM_DEV, O_RDWR | O_CLOEXEC), i;
+
+	if (fd < 0)
+		return fail(1, "open: %s", strerror(errno));
+	while (!__atomic_load_n(&hog->ready, __ATOMIC_ACQUIRE))
+		usleep(10000);
+	for (i = 0; i < HOG_SETS; i++) {
+		/* a phase of A's loop of its own each time */
+		usleep(5000 + 3000 * (i % 7));
+		hog->b_ns[i] = timed_set_rtc(fd, Y1999_DEC);
+		if (hog->b_ns[i] < 0) {
+			__atomic_store_n(&hog->stop, 1, __ATOMIC_RELEASE);
+			return fail(2, "SET_RTC: %s", strerror(errno));
+		}
+	}
+	__atomic_store_n(&hog->stop, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST_F(wall, timers_hold_up_no_other_container)
+{
+	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
+	struct rlimit rl = { HOG_TIMERS + 64, HOG_TIMERS + 64 };
+	int64_t a_med, b_med;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+	hog = mmap(NULL, sizeof(*hog), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(hog != MAP_FAILED);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int err = ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_hog, &a);
+
+		/* the victim must not wait for ever */
+		__atomic_store_n(&hog->ready, 1, __ATOMIC_RELEASE);
+		_exit(err);
+	}
+	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_hog_victim, &a));
+	__atomic_store_n(&hog->stop, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LE(3, hog->na);
+	qsort(hog->a_ns, hog->na, sizeof(int64_t), cmp_i64);
+	qsort(hog->b_ns, HOG_SETS, sizeof(int64_t), cmp_i64);
+	a_med = hog->a_ns[hog->na / 2];
+	b_med = hog->b_ns[HOG_SETS / 2];
+	TH_LOG("SET_RTC median: %lld us with %d timers (%d sets), %lld us without",
+	       (long long)a_med / 1000, HOG_TIMERS, hog->na, (long long)b_med / 1000);
+	EXPECT_GT(a_med, 10 * b_med);
+}
+
+/*
  * Sets of the clock while the container reads it: every vDSO read shows
  * one of the offsets set, never the seconds of one with the nanoseconds
  * of another, which the vDSO reads without a lock. The k-th set puts the
@@ -1075,7 +1243,8 @@ static int body_concurrent(struct body_arg *a)
 		if (!torn_read_one(r.coarse, a->host_base, &r.lo, &r.hi))
 			continue;
 		judged++;
-		r.j = j = torn_set(r.hi);
+		j = torn_set(r.hi);
+		r.j = j;
 		r.stale = j < newest;
 		if (j < 1 || j > TORN_SETS || r.stale ||
 		    r.lo > torn_offset(j) + MSEC) {
@@ -1103,7 +1272,7 @@ static int body_concurrent(struct body_arg *a)
 		nbad += low[j];
 	}
 	if (nbad)
-		return fail(6, "%s: offset in [%lld, %lld] ns, set %d is %lld%s (%ld of %ld reads bad)",
+		return fail(6, "%s: offset in [%lld, %lld] ns, set %d is %lld%s (%ld of %ld bad)",
 			    first.coarse ? "CLOCK_REALTIME_COARSE" : "CLOCK_REALTIME",
 			    (long long)first.lo, (long long)first.hi, first.j,
 			    (long long)torn_offset(first.j),
