@@ -16,14 +16,16 @@ struct time_namespace;
  * @node: in the namespace's list of timers
  * @ns: the namespace, held while the timer is listed; %NULL otherwise
  * @offset: the namespace's realtime offset the timer's absolute expiry was
- *	converted with (timens_timer_to_host()), under the owner's lock
- * @shift: called with the namespace's offset when the timer is listed
- *	and whenever the namespace's clock is set or changes (a wall clock
- *	set, attached or detached): cancels a timer that asked to be
- *	cancelled then, moves an armed absolute expiry by @offset minus the
- *	new offset, re-arming the timer, and records the new offset, under
- *	the owner's lock. Called under the namespace's timers mutex, which
- *	nests outside the owner's locks.
+ *	converted with (timens_timer_to_host()), or that it last followed;
+ *	written under the owner's lock once the timer is listed
+ * @shift: called whenever the namespace's clock changes (a wall clock
+ *	set, attached or detached), under the owner's lock: reads the
+ *	namespace's offset as it is then (timens_timer_offset()) and, if it
+ *	is not @offset, cancels a timer that asked to be cancelled then,
+ *	moves an armed absolute expiry by @offset minus the new offset,
+ *	re-arming the timer, and records the new offset. Called under the
+ *	namespace's timers mutex, which nests outside the owner's locks,
+ *	and possibly again for a change it has already followed.
  *
  * An absolute CLOCK_REALTIME, CLOCK_TAI or CLOCK_REALTIME_ALARM timer
  * expires in the host's clock, at the time its namespace's clock shows its
@@ -34,7 +36,7 @@ struct timens_timer {
 	struct list_head node;
 	struct time_namespace *ns;
 	s64 offset;
-	void (*shift)(struct timens_timer *t, s64 offset);
+	void (*shift)(struct timens_timer *t);
 };
 
 /**
