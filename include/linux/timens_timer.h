@@ -17,7 +17,7 @@ struct time_namespace;
  * @ns: the namespace, held while the timer is listed; %NULL otherwise
  * @offset: the namespace's realtime offset the timer's absolute expiry was
  *	converted with (timens_timer_to_host()), or that it last followed;
- *	written under the owner's lock once the timer is listed
+ *	written under the owner's lock, a sleeper's under the timers mutex
  * @shift: called whenever the namespace's clock changes (a wall clock
  *	set, attached or detached), under the owner's lock: reads the
  *	namespace's offset as it is then (timens_timer_offset()) and, if it
