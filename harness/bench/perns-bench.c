@@ -83,7 +83,7 @@ static struct {
 	int chain;		/* unshare loop iterations */
 	int events;		/* input events per pass */
 	int passes;		/* input passes per node and round */
-} n = { 6, 40e6, 401, MAX_ALARMS, 5, MAX_HELD, 1000000, 40000, 40, 50 };
+} n = { 6, 40e6, 401, MAX_ALARMS, 5, MAX_HELD, 1000000, 40000, 40, 200 };
 
 static const int levels[] = { 0, 10, 100, 1000, 10000 };
 
@@ -532,7 +532,7 @@ static void bench_vdso(void)
  * vCPUs) give its rounds several levels (net, 2 vCPUs: about 4190 or 3380
  * operations/s in either kernel), which only many samples average out.
  */
-#define TPUT_SAMPLES	3
+#define TPUT_SAMPLES	8
 
 /* One case of a round of the cost section: every type, then the rest. */
 static void cost_case(const char *cname, long *ops, int *home, bool all)
