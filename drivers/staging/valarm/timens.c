@@ -176,8 +176,7 @@ static int valarm_wall_settime(struct timens_wall *wall,
 
 	if (settod && !valarm_timens_may_set(ctx))
 		return -EPERM;
-	valarm_set_offset(ctx, ts);
-	return 0;
+	return valarm_set_offset(ctx, ts);
 }
 
 static const struct timens_wall_ops valarm_wall_ops = {
@@ -214,7 +213,7 @@ void valarm_timens_ctx_exit(struct valarm_ctx *ctx)
  * @ts: the new time, valid for settimeofday()
  *
  * Context: process context; may sleep.
- * Return: 0.
+ * Return: what valarm_set_offset() returns.
  */
 int valarm_timens_set_rtc(struct valarm_ctx *ctx, const struct timespec64 *ts)
 {

@@ -123,7 +123,7 @@ ktime_t valarm_to_expiry(unsigned int type, const struct timespec64 *ts);
 ktime_t valarm_to_host(struct valarm_ctx *ctx, unsigned int type,
 		       ktime_t expires);
 int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts);
-void valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts);
+int valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts);
 int valarm_clock_init(void);
 void valarm_clock_exit(void);
 
@@ -152,8 +152,7 @@ static inline void valarm_timens_ctx_exit(struct valarm_ctx *ctx)
 static inline int valarm_timens_set_rtc(struct valarm_ctx *ctx,
 					const struct timespec64 *ts)
 {
-	valarm_set_offset(ctx, ts);
-	return 0;
+	return valarm_set_offset(ctx, ts);
 }
 
 static inline void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
