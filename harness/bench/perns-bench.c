@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -906,44 +907,33 @@ static void get_figs(const char *who, const struct get_result *r)
 	put_fig(r->vdso_mono, "valarm.%s.vdso_mono", who);
 }
 
-/* What the container measures in its private context. */
+/*
+ * What the container measures in its private context: everything with
+ * an offset whose sub-second part is about 1 ms, and the vDSO again with
+ * one of about 1 s - 1 ms (@carry).
+ */
 struct container_result {
 	struct get_result get;
+	struct get_result carry;
 	double late[MAX_ALARMS];
 };
 
 /*
- * The container: its private context set to 2038, measured from inside.
- * Its offset from the host's clock has a sub-second part of a few
- * microseconds (the time the set takes), whenever it is set: a vDSO read
- * in a time namespace whose nanoseconds plus the offset's reach a second
- * normalises once more (six instructions on x86), and the reads of one
- * measure all fall in a few milliseconds of one second, so with
- * 2038-06-01 00:00:00.0 the figure was 1.316 or 1.378 by the host's clock
- * at the set. This measures the reads that do not carry.
+ * Set the container's clock (@fd: its private context, whose alarms it
+ * owns) to 2038-06-01, with an offset from the host's clock whose
+ * sub-second part is about @sub ns (the set itself takes microseconds).
+ * Called from the container's initial time namespace, which reads the
+ * host's clock.
  */
-static void run_container(int go, int back)
+static void container_set(int fd, long sub)
 {
 	struct timespec ts = { .tv_sec = 2159006400 };	/* 2038-06-01 */
-	struct container_result res;
 	struct timespec host;
-	int fd, ret, status;
-	pid_t pid;
-	char c;
+	int ret;
 
-	if (read(go, &c, 1) != 1)
-		_exit(2);
-	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
-		die("container: setresuid");
-	fd = open(DEV, O_RDWR);
-	if (fd < 0)
-		die("container: open " DEV);
-	/* The owner of the context's alarms sees the TIME_CHANGE. */
-	if (ioctl(fd, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)))
-		die("container: CLEAR");
 	if (clock_gettime(CLOCK_REALTIME, &host))
 		die("container: clock_gettime");
-	ts.tv_nsec = host.tv_nsec;
+	ts.tv_nsec = (host.tv_nsec + sub) % 1000000000L;
 	if (ioctl(fd, ANDROID_ALARM_SET_RTC, &ts))
 		die("container: SET_RTC");
 	ret = ioctl(fd, ANDROID_ALARM_WAIT);
@@ -951,28 +941,88 @@ static void run_container(int go, int back)
 		errno = EPROTO;
 		die("container: WAIT after SET_RTC");
 	}
+}
+
+/* Run @fn in a child of the container's time namespace; 0 if it did. */
+static int container_child(void (*fn)(int fd, struct container_result *res),
+			   int fd, struct container_result *res)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("container: fork");
+	if (!pid) {
+		if (real_ns() < 2159006400LL * 1000000000LL) {
+			errno = EPROTO;
+			die("container: CLOCK_REALTIME is not the context's");
+		}
+		fn(fd, res);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status);
+}
+
+static void container_measure(int fd, struct container_result *res)
+{
+	get_time_rounds(fd, &res->get);
+	valarm_lateness(fd, ANDROID_ALARM_RTC, res->late, n.alarms);
+}
+
+static void container_measure_carry(int fd, struct container_result *res)
+{
+	get_time_rounds(fd, &res->carry);
+}
+
+/*
+ * The container: its private context set to 2038, measured from inside.
+ * A vDSO read in a time namespace whose nanoseconds plus the offset's
+ * reach a second normalises once more (a few instructions on x86), and
+ * the reads of one measure all fall within a few milliseconds of one
+ * second: with an offset whose sub-second part is f, a fraction f of a
+ * container's reads carry. The container measures with f of about 1 ms
+ * (no read carries) and again with about 1 s - 1 ms (every read does);
+ * over all settings of a clock the mean of the two is what reads cost.
+ */
+static void run_container(int go, int back)
+{
+	struct container_result *res;
+	int fd, ret;
+	char c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(2);
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		die("container: setresuid");
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		die("container: mmap");
+	fd = open(DEV, O_RDWR);
+	if (fd < 0)
+		die("container: open " DEV);
+	/* The owner of the context's alarms sees the TIME_CHANGE. */
+	if (ioctl(fd, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)))
+		die("container: CLEAR");
 	/*
 	 * The measures run in a time namespace of the container's, which
 	 * shows the context's clock: its clock_gettime() and gettimeofday()
-	 * read 2038 too.
+	 * read 2038 too. This process stays in the initial one, whose
+	 * clock is the host's, to set the context's.
 	 */
 	if (unshare(CLONE_NEWTIME))
 		die("container: unshare(CLONE_NEWTIME)");
-	pid = fork();
-	if (pid < 0)
-		die("container: fork");
-	if (pid) {
-		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-			_exit(2);
-		_exit(WEXITSTATUS(status));
-	}
-	if (real_ns() < 2159006400LL * 1000000000LL) {
-		errno = EPROTO;
-		die("container: CLOCK_REALTIME is not the context's");
-	}
-	get_time_rounds(fd, &res.get);
-	valarm_lateness(fd, ANDROID_ALARM_RTC, res.late, n.alarms);
-	if (write(back, &res, sizeof(res)) != sizeof(res))
+	container_set(fd, 1000000L);
+	ret = container_child(container_measure, fd, res);
+	if (ret)
+		_exit(ret);
+	container_set(fd, 999000000L);
+	ret = container_child(container_measure_carry, fd, res);
+	if (ret)
+		_exit(ret);
+	if (write(back, res, sizeof(*res)) != sizeof(*res))
 		_exit(2);
 	_exit(0);
 }
@@ -1045,6 +1095,8 @@ static void bench_valarm(void)
 		die("container");
 	}
 	get_figs("container", &res.get);
+	put_fig(res.carry.vdso, "valarm.container.vdso_carry");
+	put_fig(res.carry.vdso_tod, "valarm.container.vdso_tod_carry");
 	timerfd_lateness(late, n.alarms);
 	lateness_figs("timerfd", late, n.alarms);
 	valarm_lateness(dev, ANDROID_ALARM_RTC_WAKEUP, late, n.alarms);
