@@ -922,13 +922,14 @@ struct container_result {
  * Set the container's clock (@fd: its private context, whose alarms it
  * owns) to 2038-06-01, with an offset from the host's clock whose
  * sub-second part is about @sub ns (the set itself takes microseconds).
- * Called from the container's initial time namespace, which reads the
- * host's clock.
+ * Called from the initial (host's) time namespace, which the container's
+ * process stays in.
  */
 static void container_set(int fd, long sub)
 {
 	struct timespec ts = { .tv_sec = 2159006400 };	/* 2038-06-01 */
 	struct timespec host;
+	long got;
 	int ret;
 
 	if (clock_gettime(CLOCK_REALTIME, &host))
@@ -941,6 +942,28 @@ static void container_set(int fd, long sub)
 		errno = EPROTO;
 		die("container: WAIT after SET_RTC");
 	}
+	/* The sub-second part the offset got: @sub less the set's delay */
+	if (ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts) ||
+	    clock_gettime(CLOCK_REALTIME, &host))
+		die("container: GET_TIME");
+	got = ((ts.tv_nsec - host.tv_nsec) % 1000000000L + 1000000000L) % 1000000000L;
+	printf("@info container offset sub-second part %ld ns (asked %ld)\n", got, sub);
+	if (got > sub || got < sub - 500000L) {
+		errno = EPROTO;
+		die("container: the offset's sub-second part is off by over 0.5 ms");
+	}
+}
+
+/* ns between the context's clock (GET_TIME) and CLOCK_REALTIME here */
+static long long container_skew(int fd)
+{
+	struct timespec ts;
+	long long d;
+
+	if (ioctl(fd, ANDROID_ALARM_GET_TIME(ANDROID_ALARM_RTC), &ts))
+		die("container: GET_TIME");
+	d = ts.tv_sec * 1000000000LL + ts.tv_nsec - real_ns();
+	return d < 0 ? -d : d;
 }
 
 /* Run @fn in a child of the container's time namespace; 0 if it did. */
@@ -953,7 +976,8 @@ static int container_child(void (*fn)(int fd, struct container_result *res),
 	if (pid < 0)
 		die("container: fork");
 	if (!pid) {
-		if (real_ns() < 2159006400LL * 1000000000LL) {
+		/* The namespace shows the context's current clock */
+		if (container_skew(fd) > 5000000LL) {
 			errno = EPROTO;
 			die("container: CLOCK_REALTIME is not the context's");
 		}
@@ -980,7 +1004,7 @@ static void container_measure_carry(int fd, struct container_result *res)
  * The container: its private context set to 2038, measured from inside.
  * A vDSO read in a time namespace whose nanoseconds plus the offset's
  * reach a second normalises once more (a few instructions on x86), and
- * the reads of one measure all fall within a few milliseconds of one
+ * the reads of one round all fall within a few milliseconds of one
  * second: with an offset whose sub-second part is f, a fraction f of a
  * container's reads carry. The container measures with f of about 1 ms
  * (no read carries) and again with about 1 s - 1 ms (every read does);
@@ -1041,12 +1065,17 @@ static pid_t start_container(int dev, int *back_fd)
 		die("fork");
 	if (!pid) {
 		close(dev);
+		close(go[1]);
+		close(back[0]);
 		if (unshare(CLONE_NEWUSER))
 			die("container: unshare(CLONE_NEWUSER)");
 		if (write(back[1], &c, 1) != 1)
 			_exit(2);
 		run_container(go[0], back[1]);
 	}
+	/* A container that dies is an EOF on back[0], not a hang. */
+	close(go[0]);
+	close(back[1]);
 	if (read(back[0], &c, 1) != 1) {
 		errno = ECHILD;
 		die("container start");
@@ -1066,6 +1095,7 @@ static pid_t start_container(int dev, int *back_fd)
 	close(ns);
 	if (write(go[1], &c, 1) != 1)
 		die("container go");
+	close(go[1]);
 	*back_fd = back[0];
 	return pid;
 }
@@ -1094,6 +1124,7 @@ static void bench_valarm(void)
 		errno = ECHILD;
 		die("container");
 	}
+	close(back);
 	get_figs("container", &res.get);
 	put_fig(res.carry.vdso, "valarm.container.vdso_carry");
 	put_fig(res.carry.vdso_tod, "valarm.container.vdso_tod_carry");

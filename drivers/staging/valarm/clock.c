@@ -194,17 +194,19 @@ int valarm_set_rtc(struct perns_context *pctx, const struct timespec64 *ts)
  * %ANDROID_ALARM_TIME_CHANGE_MASK to the owner of its alarms. With time
  * namespaces, called by the wall clock's settime method.
  *
- * Return: 0, or -EINVAL if @ts is further than %TIMENS_WALL_OFFSET_MAX
- * (272 years) from the host's clock, which a time settimeofday() accepts
- * is not while the host's clock is before the year 2242.
+ * Return: 0, or what valarm_timens_publish() returns, changing nothing:
+ * -EINVAL if @ts is further than %TIMENS_WALL_OFFSET_MAX (272 years) from
+ * the host's clock, which a time settimeofday() accepts is not while the
+ * host's clock is before the year 2242.
  */
 int valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts)
 {
 	s64 offset = ktime_sub(timespec64_to_ktime(*ts), ktime_get_real());
+	int err;
 
-	if (offset < -TIMENS_WALL_OFFSET_MAX || offset > TIMENS_WALL_OFFSET_MAX)
-		return -EINVAL;
-	valarm_timens_publish(ctx, offset);
+	err = valarm_timens_publish(ctx, offset);
+	if (err)
+		return err;
 	spin_lock_irq(&ctx->lock);
 	atomic64_set(&ctx->offset, offset);
 	valarm_rearm(ctx, VALARM_RTC_TYPES);

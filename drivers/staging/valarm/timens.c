@@ -224,10 +224,12 @@ int valarm_timens_set_rtc(struct valarm_ctx *ctx, const struct timespec64 *ts)
  * valarm_timens_publish() - show a context's new offset in its namespaces
  * @ctx: the context, whose settime method runs
  * @offset: the new offset
+ *
+ * Return: what timens_wall_set_offset() returns.
  */
-void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
+int valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
 {
-	timens_wall_set_offset(&ctx->wall, offset);
+	return timens_wall_set_offset(&ctx->wall, offset);
 }
 
 /**

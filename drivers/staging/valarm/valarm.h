@@ -136,7 +136,7 @@ long valarm_wake_grant(struct perns_operations *ops, void __user *arg);
 void valarm_timens_ctx_init(struct valarm_ctx *ctx);
 void valarm_timens_ctx_exit(struct valarm_ctx *ctx);
 int valarm_timens_set_rtc(struct valarm_ctx *ctx, const struct timespec64 *ts);
-void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset);
+int valarm_timens_publish(struct valarm_ctx *ctx, s64 offset);
 void valarm_timens_changed(struct perns_ns *pns);
 int valarm_timens_init(void);
 void valarm_timens_exit(void);
@@ -155,8 +155,9 @@ static inline int valarm_timens_set_rtc(struct valarm_ctx *ctx,
 	return valarm_set_offset(ctx, ts);
 }
 
-static inline void valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
+static inline int valarm_timens_publish(struct valarm_ctx *ctx, s64 offset)
 {
+	return 0;
 }
 
 #define valarm_timens_changed NULL
