@@ -355,6 +355,22 @@ static long calibrate(const struct nstype *t, int home, double ns)
  * Create-and-destroy throughput of type @t, in operations per second:
  * @workers processes (forked; 1: this one) each doing @ops of them.
  */
+/*
+ * Keeps the caller, and the children it makes from now on, on @cpu. The
+ * scheduler's choice of where a child runs, and so whether a creation
+ * pays a wake-up on the other vCPU, otherwise changes from one sample to
+ * the next.
+ */
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
 static double cd_throughput(const struct nstype *t, int home, int workers,
 			 long ops)
 {
@@ -375,6 +391,7 @@ static double cd_throughput(const struct nstype *t, int home, int workers,
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
+			pin_cpu(w);
 			for (i = 0; i < ops; i++)
 				cd_once(t, home, &c, &d);
 			_exit(0);
@@ -1384,6 +1401,7 @@ int main(int argc, char **argv)
 	printf("@info perns %s\n", have_perns ? "yes" : "no");
 	printf("@info quick %s\n", n.rounds == 2 ? "yes" : "no");
 	lift_ns_limits();
+	pin_cpu(0);
 	if (strchr(sections, 'c'))
 		bench_cost();
 	if (strchr(sections, 's')) {
