@@ -9,7 +9,8 @@ SKIPS=harness/ksft-skip             # upstream programs that cannot run here
 
 # Kernel messages below KERN_WARNING (a device registered, a module loaded)
 # stay in the log buffer: on the shared console they cut the tests' result
-# lines. Splats are warnings or worse, so the console still shows them.
+# lines. A splat's first line is a warning or worse, so the console still
+# shows every splat; the log is printed whole after the tests.
 echo 5 >/proc/sys/kernel/printk
 echo "HARNESS-KSFT-BEGIN"
 if [ -x /ksft/run_kselftest.sh ]; then
@@ -29,6 +30,11 @@ else
 	echo "harness: no /ksft/run_kselftest.sh"
 fi
 echo "HARNESS-KSFT-END"
+# The whole kernel log, for what a splat printed below KERN_WARNING (a hung
+# task's stack); parse-console finds no splat in it a second time.
+echo "HARNESS-DMESG-BEGIN"
+dmesg
+echo "HARNESS-DMESG-END"
 
 kmemleak_report
 echo "HARNESS-DONE"

@@ -235,6 +235,15 @@ static bool reloading_since(unsigned int m, unsigned long gen)
 	return (gen & 1) || reload_gen(m) != gen;
 }
 
+/* No /dev/valarm once valarm was loaded: a kernel without it */
+static bool valarm_absent;
+
+/* Whether /dev/valarm may be missing, or going, for an open after @gen. */
+static bool valarm_may_be_absent(unsigned long gen)
+{
+	return valarm_absent || reloading_since(VALARM_MOD, gen);
+}
+
 static const int nstypes[] = {
 	CLONE_NEWUSER, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET,
 	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWTIME,
@@ -508,7 +517,7 @@ static void do_valarm_coherent(void)
 		 * for the unprivileged, as devtmpfs clears a node's mode
 		 * before it unlinks the node.
 		 */
-		if (own < 0 && reloading_since(VALARM_MOD, gen))
+		if (own < 0 && valarm_may_be_absent(gen))
 			CHECK(OP_VALARM, "open valarm", own, 4, ENOENT, ENODEV,
 			      ENXIO, EACCES);
 		else
@@ -598,7 +607,7 @@ static void do_alarm(void)
 	op_log("valarm alarm in 10 ms");
 	if (fd < 0) {
 		/* The node is root's, 0644; and absent while valarm reloads */
-		if (reloading_since(VALARM_MOD, gen))
+		if (valarm_may_be_absent(gen))
 			CHECK(OP_ALARM, "open valarm", fd, 4, ENOENT, ENODEV,
 			      ENXIO, EACCES);
 		else if (worker_id & 1)
@@ -895,6 +904,7 @@ int main(int argc, char **argv)
 	}
 	if (system("modprobe test_perns >/dev/null 2>&1; modprobe valarm >/dev/null 2>&1"))
 		printf("# cannot load test_perns and valarm: their operations fail with ENOENT\n");
+	valarm_absent = access(devices[VALARM_DEV], F_OK);
 	stats = mmap(NULL, sizeof(*stats), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (stats == MAP_FAILED)
