@@ -352,51 +352,69 @@ static long calibrate(const struct nstype *t, int home, double ns)
 }
 
 /*
- * Create-and-destroy throughput of type @t, in operations per second:
- * @workers processes (forked; 1: this one) each doing @ops of them.
- */
-/*
- * Keeps the caller, and the children it makes from now on, on @cpu. The
- * scheduler's choice of where a child runs, and so whether a creation
- * pays a wake-up on the other vCPU, otherwise changes from one sample to
- * the next.
+ * Keeps the caller, and the children it makes from now on, on @cpu (modulo
+ * the number of CPUs). The scheduler's choice of where a child runs, and
+ * so whether a creation pays a wake-up on the other vCPU, otherwise
+ * changes from one sample to the next.
  */
 static void pin_cpu(int cpu)
 {
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	CPU_SET(ncpus > 1 ? cpu % ncpus : 0, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		die("sched_setaffinity");
 }
 
+/*
+ * Create-and-destroy throughput of type @t, in operations per second:
+ * @workers processes (forked; 1: this one) each doing @ops of them. The
+ * clock starts once every worker is on its vCPU, and they start together.
+ */
 static double cd_throughput(const struct nstype *t, int home, int workers,
 			 long ops)
 {
+	int w, status, ready[2], go[2];
 	double c, d, t0;
-	int w, status;
+	char b;
 	long i;
 
 	settle();
-	t0 = now_ns();
 	if (workers == 1) {
+		t0 = now_ns();
 		for (i = 0; i < ops; i++)
 			cd_once(t, home, &c, &d);
 		return ops / ((now_ns() - t0) / 1e9);
 	}
+	if (pipe(ready) || pipe(go))
+		die("pipe");
 	for (w = 0; w < workers; w++) {
 		pid_t pid = fork();
 
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
+			close(ready[0]);
+			close(go[1]);
 			pin_cpu(w);
+			/* on its vCPU; then wait for the others */
+			if (write(ready[1], "r", 1) != 1 || read(go[0], &b, 1) != 0)
+				_exit(3);
 			for (i = 0; i < ops; i++)
 				cd_once(t, home, &c, &d);
 			_exit(0);
 		}
 	}
+	close(ready[1]);
+	close(go[0]);
+	for (w = 0; w < workers; w++)
+		if (read(ready[0], &b, 1) != 1)
+			die("throughput worker start");
+	close(ready[0]);
+	t0 = now_ns();
+	close(go[1]);	/* every worker reads EOF: go */
 	for (w = 0; w < workers; w++)
 		if (wait(&status) < 0 || status) {
 			errno = ECHILD;
@@ -1402,6 +1420,7 @@ int main(int argc, char **argv)
 	printf("@info quick %s\n", n.rounds == 2 ? "yes" : "no");
 	lift_ns_limits();
 	pin_cpu(0);
+	printf("@info pinned this program on vCPU 0, 2-vCPU workers on vCPUs 0 and 1\n");
 	if (strchr(sections, 'c'))
 		bench_cost();
 	if (strchr(sections, 's')) {
