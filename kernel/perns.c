@@ -14,16 +14,11 @@
  *    freed once its exit methods ran, so a dead namespace keeps no perns
  *    memory.
  *  - A namespace created while nothing is registered for its type (no
- *    subsystem, no device: its bit in perns_tracked is clear) gets no
- *    perns_ns: perns_ns_create() only marks it constructed
- *    (PERNS_NS_BARE), inline, without a lock or an allocation. Every
- *    registration first gives each such namespace a perns_ns
- *    (perns_type_track()), which it finds in the index of namespaces the
- *    inode-number allocator keeps (proc_inum_xa, fs/proc/generic.c), so
- *    that while anything is registered for a type every live namespace of
- *    it has one. A namespace is in that index from ns_alloc_inum(), before
- *    it is constructed (ns->perns is NULL until then), to ns_free_inum(),
- *    which its free path calls before perns_ns_free().
+ *    subsystem, no device: type->tracking is false) gets no perns_ns, only
+ *    an entry in type->untracked through ns->perns_node, which its free
+ *    path removes. Every registration first gives each of them a perns_ns
+ *    (perns_type_track()), so that while anything is registered for a type
+ *    every live namespace of it has one.
  *  - struct perns_table: the contexts a namespace uses, one slot per device.
  *    Tables are shared, copy on write: a new namespace takes a reference to
  *    its origin's table, which makes creation O(1) in the number of shared
@@ -62,29 +57,19 @@
  *    never under perns_mutex; ctx_init runs under it, and also under
  *    perns_mutex when a device registers.
  *  - type->lock (irq-safe spinlock: namespace free paths run from RCU
- *    callbacks): the list of namespaces with perns state, the list of
- *    tables and type->quick_exit (true when no registered method of the
- *    type has an exit or per-namespace data, and false while
- *    (un)registration holds type->rwsem for writing, so that no free path
- *    unlists a namespace while the namespaces are walked).
- *  - perns_tracked: a type's bit is set and cleared by (un)registration,
- *    under perns_mutex and the type's rwsem for writing; creation reads it
- *    without a lock, after marking its namespace constructed, and again
- *    under the rwsem. A full barrier on each side (perns_ns_create(),
- *    perns_type_track()) makes sure that a registration finds a
- *    constructed namespace or its creation sees the bit.
- *  - ns->perns of a namespace without state: perns_type_track() sets it
- *    under the index's lock (xa_lock of proc_inum_xa), with release once
- *    the state is complete, and only while the namespace is in the index;
- *    the free path reads it after ns_free_inum() took the namespace out
- *    under that lock, so that it sees the final value. Lockless readers of
- *    ns->perns (perns_ns_state(), which takes PERNS_NS_BARE for no state)
- *    read it after an acquire of the device's base pointer
- *    (perns_context_get(), NS_GET_DEVCTX), which register_perns_device()
- *    publishes after giving every namespace of its type state; a namespace
- *    of another type may have none. A registration that
- *    fails leaves the namespaces it gave state to with it, and new
- *    namespaces without it if nothing else is registered.
+ *    callbacks): the lists of namespaces with and without perns state,
+ *    the list of tables, type->tracking, type->quick_exit (true when no
+ *    registered method of the type has an exit or per-namespace data,
+ *    and false while (un)registration holds type->rwsem for writing, so
+ *    that no free path unlists a namespace while the namespaces are
+ *    walked), and ns->perns of a namespace
+ *    without state, which perns_type_track() sets under it, with release
+ *    once the state is complete, and the free path reads again under it.
+ *    Lockless readers of ns->perns read it after an acquire of the
+ *    device's base pointer (perns_context_get(), NS_GET_DEVCTX), which
+ *    register_perns_device() publishes after giving every namespace state.
+ *    A registration that fails leaves the namespaces it gave state to
+ *    with it, and new namespaces without it if nothing else is registered.
  *  - perns_ns_lock (irq-safe spinlock): pns->ns, which the namespace's free
  *    path clears from any context before it queues the exit work
  *    (perns_type_track() sets it before the state is published), and
@@ -133,7 +118,6 @@
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 #include <net/net_namespace.h>
 
 #include "perns_internal.h"
@@ -160,7 +144,6 @@ struct perns_type perns_types[PERNS_NR_TYPES] = {
 
 /* Registration, setdevns() and ownership: see "Locking" above. */
 DEFINE_MUTEX(perns_mutex);
-unsigned int perns_tracked __read_mostly;
 static DEFINE_SPINLOCK(perns_ns_lock);
 static atomic64_t perns_ctx_ids = ATOMIC64_INIT(0);
 static struct maple_tree perns_devices = MTREE_INIT(perns_devices,
@@ -534,7 +517,7 @@ EXPORT_SYMBOL_GPL(perns_context_is_initial);
  */
 bool perns_context_owned_by(struct perns_context *ctx, struct ns_common *ns)
 {
-	struct perns_ns *pns = perns_ns_state(ns);
+	struct perns_ns *pns = READ_ONCE(ns->perns);
 
 	return pns && READ_ONCE(ctx->owner) == pns;
 }
@@ -719,22 +702,17 @@ static struct perns_ns *perns_ns_alloc(struct ns_common *ns, unsigned int idx)
 }
 
 /* Called with @type->rwsem held for reading. */
-static struct perns_ns *perns_ns_setup(struct ns_common *ns, unsigned int idx,
-				       struct ns_common *origin_ns)
+static struct perns_ns *__perns_ns_create(struct ns_common *ns,
+					  unsigned int idx,
+					  struct ns_common *origin_ns)
 {
 	struct perns_type *type = &perns_types[idx];
 	struct perns_table *table;
-	struct perns_ns *pns, *origin = NULL;
+	struct perns_ns *pns;
 	struct perns_gen *gen;
 	int err = -ENOMEM;
 
 	lockdep_assert_held_read(&type->rwsem);
-	/* Stable: a registration giving the origin perns state is excluded. */
-	if (origin_ns)
-		origin = READ_ONCE(origin_ns->perns);
-	/* Every constructed namespace of a type in use has state. */
-	if (WARN_ON_ONCE(origin == PERNS_NS_BARE))
-		return ERR_PTR(-EINVAL);
 	pns = perns_ns_alloc(ns, idx);
 	if (!pns)
 		return ERR_PTR(-ENOMEM);
@@ -743,13 +721,15 @@ static struct perns_ns *perns_ns_setup(struct ns_common *ns, unsigned int idx,
 	if (!gen)
 		goto out_free;
 	RCU_INIT_POINTER(pns->gen, gen);
-	table = perns_origin_table(idx, origin);
+	/* Stable: a registration giving the origin perns state is excluded. */
+	table = perns_origin_table(idx, origin_ns ? READ_ONCE(origin_ns->perns)
+						  : NULL);
 	if (!table)
 		goto out_free;
 	RCU_INIT_POINTER(pns->table, table);
 	/* The callbacks may use the namespace's perns state. */
 	if (ns)
-		WRITE_ONCE(ns->perns, pns);
+		ns->perns = pns;
 
 	err = perns_ns_init_ops(pns, type->ops.next, type->first_device);
 	if (err)
@@ -772,34 +752,73 @@ out_subsys:
 	perns_ns_exit_ops(pns, type->ops.next, type->first_device);
 out_table:
 	if (ns)
-		WRITE_ONCE(ns->perns, NULL);
+		ns->perns = NULL;
 	perns_table_put(rcu_dereference_protected(pns->table, 1));
 out_free:
 	perns_ns_release(pns);
 	return ERR_PTR(err);
 }
 
-/*
- * The slow path of perns_ns_create(), taken once something is registered
- * for the type of @ns: a registration running meanwhile may have given @ns
- * state already, or left nothing registered, and then @ns goes without.
- */
-int __perns_ns_create(struct ns_common *ns, struct ns_common *origin)
+/* Lists @ns as without perns state, unless @type is tracked. */
+static bool perns_ns_list_untracked(struct perns_type *type,
+				    struct ns_common *ns)
 {
-	int idx = perns_type_index(ns->ops->type);
-	struct perns_type *type;
-	struct perns_ns *pns = NULL;
+	unsigned long flags;
+	bool untracked;
 
+	spin_lock_irqsave(&type->lock, flags);
+	untracked = !type->tracking;
+	if (untracked)
+		list_add_tail(&ns->perns_node, &type->untracked);
+	spin_unlock_irqrestore(&type->lock, flags);
+	return untracked;
+}
+
+/**
+ * perns_ns_create() - set up perns for a new namespace
+ * @ns: the new namespace, fully constructed but not yet reachable by
+ *	anybody else: every creation path calls this last, right before it
+ *	returns the namespace, and unwinds the whole creation if it fails
+ * @origin: the namespace @ns was created from (its parent for user and pid
+ *	namespaces)
+ *
+ * @ns shares its origin's device contexts; the init methods of the
+ * subsystems, the private contexts of devices that want them, and the
+ * init methods of the devices run for it, in that order, with @ns->perns
+ * already set, so they may use perns_generic() and perns_context_get() on
+ * @ns. If nothing is registered for the type of @ns, there is nothing to
+ * set up: @ns is only listed, under the type's spinlock, for a later
+ * registration to find, and costs no allocation.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or the error of an allocation or an init method, in which
+ * case the creation of @ns must fail with it.
+ */
+int perns_ns_create(struct ns_common *ns, struct ns_common *origin)
+{
+	struct perns_type *type;
+	struct perns_ns *pns;
+	int idx;
+
+	ns->perns = NULL;
+	INIT_LIST_HEAD(&ns->perns_node);
+	idx = perns_type_index(ns->ops->type);
 	if (WARN_ON_ONCE(idx < 0 || !perns_types[idx].initial))
 		return -EINVAL;
 	type = &perns_types[idx];
+
+	/*
+	 * Nothing registered for the type: nothing to set up. The unlocked
+	 * read is a hint, checked again under the lock, or under the rwsem,
+	 * which (un)registration holds for writing to change it.
+	 */
+	if (!READ_ONCE(type->tracking) && perns_ns_list_untracked(type, ns))
+		return 0;
 	down_read(&type->rwsem);
-	if (ns->perns == PERNS_NS_BARE &&
-	    (READ_ONCE(perns_tracked) & type->nstype))
-		pns = perns_ns_setup(ns, idx, origin);
-	/* Failed: not constructed, so that no registration adopts it. */
-	if (IS_ERR(pns))
-		WRITE_ONCE(ns->perns, NULL);
+	if (!type->tracking && perns_ns_list_untracked(type, ns))
+		pns = NULL;
+	else
+		pns = __perns_ns_create(ns, idx, origin);
 	up_read(&type->rwsem);
 	return PTR_ERR_OR_ZERO(pns);
 }
@@ -836,14 +855,42 @@ static bool perns_ns_quick_exit(struct perns_type *type, struct perns_ns *pns)
 	return done;
 }
 
-/*
- * The slow path of perns_ns_free(), for a namespace with perns state: frees
- * it at once if nothing has to run for it, else hands it to the exit work.
+/**
+ * perns_ns_free() - free a dying namespace's perns state
+ * @ns: the namespace, whose count dropped to zero
+ *
+ * Frees it at once if nothing has to run for it, else hands it to the
+ * exit work.
+ *
+ * Context: any, including RCU callbacks; does not sleep.
  */
-void __perns_ns_free(struct ns_common *ns, struct perns_ns *pns)
+void perns_ns_free(struct ns_common *ns)
 {
+	/* Pairs with perns_type_track(): the state is complete. */
+	struct perns_ns *pns = smp_load_acquire(&ns->perns);
 	unsigned long flags;
+	int idx;
 
+	/*
+	 * Without perns state, unless a registration gives it some meanwhile
+	 * (perns_type_track()). A namespace perns_ns_create() never saw (an
+	 * anonymous mount namespace, a creation that failed before it) was
+	 * zeroed, or its free path does not get here.
+	 */
+	if (!pns && READ_ONCE(ns->perns_node.next)) {
+		struct perns_type *type;
+
+		idx = perns_type_index(ns->ops->type);
+		if (WARN_ON_ONCE(idx < 0))
+			return;
+		type = &perns_types[idx];
+		spin_lock_irqsave(&type->lock, flags);
+		list_del_init(&ns->perns_node);
+		pns = ns->perns;
+		spin_unlock_irqrestore(&type->lock, flags);
+	}
+	if (!pns)
+		return;
 	WRITE_ONCE(ns->perns, NULL);
 	/* NS_GET_DEVCTX reads a former owner's number under RCU. */
 	WRITE_ONCE(pns->ino, 0);
@@ -992,97 +1039,78 @@ static void perns_unregister_ops(struct perns_type *type,
 }
 
 /*
- * Gives @pns to @ns, if @ns is a namespace of @type constructed while
- * nothing was registered for it. Called under the index's lock, which
- * keeps @ns in the index, so alive or at least not yet past
- * ns_free_inum().
- */
-static bool perns_ns_adopt(struct perns_type *type, struct ns_common *ns,
-			   struct perns_ns *pns, struct perns_table *table)
-{
-	/* Pairs with perns_ns_create(): @ns is constructed. */
-	if (smp_load_acquire(&ns->perns) != PERNS_NS_BARE ||
-	    ns->ops->type != type->nstype)
-		return false;
-	refcount_inc(&table->refs);
-	RCU_INIT_POINTER(pns->table, table);
-	pns->ns = ns;
-	pns->ino = ns->inum;
-	scoped_guard(spinlock, &type->lock)
-		list_add_tail(&pns->list, &type->namespaces);
-	/* Pairs with perns_ns_free() and lockless readers. */
-	smp_store_release(&ns->perns, pns);
-	return true;
-}
-
-/*
  * Gives perns state to every namespace of @type created while nothing was
- * registered for it, and makes every new namespace get it from now on.
- * Called by each registration, with perns_mutex and @type->rwsem for
- * writing held, before it walks the namespaces. Such a namespace was
- * created when every device of @type used its base context in every
- * namespace, so it shares the initial namespace's table, as a namespace
- * created from that one does; whatever registered since acts on it like
- * on any other. A dying one gets state too, as long as it is in the
- * index: its free path then finds it and hands it to the exit work
- * (@type->quick_exit is false until the registration is done). The index
- * holds every namespace and proc entry, so this walk is as long as their
- * number; it takes the index's lock for 64 entries at a time. Once the
- * type is tracked, every constructed namespace of it has state: later
- * registrations have nothing to do.
+ * registered for it (on @type->untracked), and makes every new namespace
+ * get it from now on. Called by each registration, with perns_mutex and
+ * @type->rwsem for writing held, before it walks the namespaces. Such a
+ * namespace was created when every device of @type used its base context
+ * in every namespace, so it shares the initial namespace's table, as a
+ * namespace created from that one does; whatever registered since acts on
+ * it like on any other. A dying one gets state too: its free path, which
+ * takes @type->lock to leave the list, then finds it and hands it to the
+ * exit work (@type->quick_exit is false until the registration is done).
  */
 static int perns_type_track(struct perns_type *type)
 {
 	struct perns_table *table = rcu_dereference_protected(type->initial->table,
 					lockdep_is_held(&perns_mutex));
-	XA_STATE(xas, &proc_inum_xa, 0);
-	unsigned int idx = type - perns_types, n;
-	struct perns_ns *pns = NULL;
+	unsigned int idx = type - perns_types, n = 0, i;
+	struct perns_ns *pns, *tmp;
 	struct ns_common *ns;
+	LIST_HEAD(fresh);
+	int err = 0;
 
 	lockdep_assert_held_write(&type->rwsem);
-	if (perns_tracked & type->nstype)
-		return 0;
 	/* The initial namespace's contexts are fixed: its table is empty. */
 	WARN_ON_ONCE(table->len);
-	WRITE_ONCE(perns_tracked, perns_tracked | type->nstype);
-	/* Pairs with perns_ns_create(): we find it, or it sees the bit. */
-	smp_mb();
+	spin_lock_irq(&type->lock);
+	WRITE_ONCE(type->tracking, true);
+	list_for_each_entry(ns, &type->untracked, perns_node)
+		n++;
+	spin_unlock_irq(&type->lock);
 
-	do {
-		if (!pns) {
-			struct perns_gen *gen = NULL;
+	/* Nothing joins @type->untracked any longer: @n is enough. */
+	for (; n; n--) {
+		struct perns_gen *gen = NULL;
 
-			pns = perns_ns_alloc(NULL, idx);
-			if (pns)
-				gen = perns_gen_alloc(type->gen_len);
-			if (!gen) {
-				kfree(pns);
-				return -ENOMEM;
-			}
-			RCU_INIT_POINTER(pns->gen, gen);
+		pns = perns_ns_alloc(NULL, idx);
+		if (pns)
+			gen = perns_gen_alloc(type->gen_len);
+		if (!gen) {
+			kfree(pns);
+			err = -ENOMEM;
+			goto out;
 		}
-		n = 0;
-		xas_lock_irq(&xas);
-		xas_for_each(&xas, ns, ULONG_MAX) {
-			/* A proc entry's number holds a reserved entry. */
-			if (!xas_retry(&xas, ns) &&
-			    perns_ns_adopt(type, ns, pns, table))
-				pns = NULL;
-			if (!pns || ++n == 64) {
-				xas_pause(&xas);
-				break;
-			}
-		}
-		xas_unlock_irq(&xas);
+		RCU_INIT_POINTER(pns->gen, gen);
+		list_add(&pns->list, &fresh);
 		cond_resched();
-	} while (ns);
+	}
 
-	if (pns) {
+	/* In batches, so that interrupts are not off for long. */
+	do {
+		spin_lock_irq(&type->lock);
+		for (i = 0; i < 64 && !list_empty(&type->untracked); i++) {
+			ns = list_first_entry(&type->untracked,
+					      struct ns_common, perns_node);
+			pns = list_first_entry(&fresh, struct perns_ns, list);
+			list_del_init(&ns->perns_node);
+			list_move_tail(&pns->list, &type->namespaces);
+			refcount_inc(&table->refs);
+			RCU_INIT_POINTER(pns->table, table);
+			pns->ns = ns;
+			pns->ino = ns->inum;
+			/* Pairs with perns_ns_free() and lockless readers. */
+			smp_store_release(&ns->perns, pns);
+		}
+		spin_unlock_irq(&type->lock);
+		cond_resched();
+	} while (i == 64);
+out:
+	list_for_each_entry_safe(pns, tmp, &fresh, list) {
 		perns_gen_free(rcu_dereference_protected(pns->gen, 1));
 		kfree(pns);
 	}
-	return 0;
+	return err;
 }
 
 /*
@@ -1094,7 +1122,9 @@ static void perns_type_untrack(struct perns_type *type)
 	lockdep_assert_held_write(&type->rwsem);
 	if (!list_empty(&type->ops) || !list_empty(&type->devices))
 		return;
-	WRITE_ONCE(perns_tracked, perns_tracked & ~type->nstype);
+	spin_lock_irq(&type->lock);
+	WRITE_ONCE(type->tracking, false);
+	spin_unlock_irq(&type->lock);
 }
 
 /*
@@ -1829,6 +1859,7 @@ void __init perns_init(void)
 		INIT_LIST_HEAD(&type->devices);
 		spin_lock_init(&type->lock);
 		INIT_LIST_HEAD(&type->namespaces);
+		INIT_LIST_HEAD(&type->untracked);
 		INIT_LIST_HEAD(&type->tables);
 		ida_init(&type->gen_ids);
 		ida_init(&type->slots);
@@ -1840,7 +1871,7 @@ void __init perns_init(void)
 			continue;
 		}
 		down_read(&type->rwsem);
-		pns = perns_ns_setup(ns, idx, NULL);
+		pns = __perns_ns_create(ns, idx, NULL);
 		up_read(&type->rwsem);
 		if (IS_ERR(pns))
 			panic("perns: cannot set up the initial namespaces\n");

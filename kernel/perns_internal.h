@@ -42,10 +42,12 @@ struct perns_type {
 	struct list_head ops;		/* subsystems, then devices */
 	struct list_head *first_device;	/* in @ops; &@ops if none */
 	struct list_head devices;
-	/* @namespaces, @tables, @quick_exit */
+	/* @namespaces, @untracked, @tables, @tracking, @quick_exit */
 	spinlock_t lock;
-	struct list_head namespaces;	/* with perns state */
+	struct list_head namespaces;
+	struct list_head untracked;	/* namespaces without perns state */
 	struct list_head tables;
+	bool tracking;			/* new namespaces get perns state */
 	bool quick_exit;		/* see perns_ns_quick_exit() */
 	struct perns_ns *initial;
 	unsigned int nr_private;
@@ -91,7 +93,7 @@ struct ns_common *perns_task_ns(struct task_struct *task, int nstype);
 static inline struct perns_ns *perns_ns_of(const struct perns_operations *ops,
 					   const struct ns_common *ns)
 {
-	struct perns_ns *pns = perns_ns_state(ns);
+	struct perns_ns *pns = READ_ONCE(ns->perns);
 
 	return pns && pns->type == ops->type ? pns : NULL;
 }

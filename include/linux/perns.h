@@ -14,7 +14,6 @@
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/ns_common.h>
-#include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/types.h>
@@ -222,8 +221,7 @@ void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
  * perns_generic() - the per-namespace data of a perns subsystem
  * @ns: a namespace the caller holds a reference to, returned by its
  *	creation path (not an anonymous mount namespace, nor a network
- *	namespace whose creation has not returned, though it is on
- *	net_namespace_list from setup_net() on: they have no perns state)
+ *	namespace still in setup_net(), which have no perns state)
  * @id: the id perns stored in &perns_operations.id
  *
  * Context: any; takes no lock and allocates nothing.
@@ -287,87 +285,8 @@ static inline struct perns_context *perns_file_context(const struct file *file)
 
 /* Hooks of the namespace types. */
 void perns_init(void);
-
-/*
- * ns->perns of a namespace constructed while nothing was registered for its
- * type: it has no perns state, and the next registration gives it some.
- */
-#define PERNS_NS_BARE	((struct perns_ns *)1UL)
-
-/*
- * @ns' perns state, or NULL: a namespace of a type nothing is registered
- * for, or one not yet constructed, has none. What it returns for a
- * namespace of a type something is registered for is stable once its
- * creation returned.
- */
-static inline struct perns_ns *perns_ns_state(const struct ns_common *ns)
-{
-	struct perns_ns *pns = READ_ONCE(ns->perns);
-
-	return pns == PERNS_NS_BARE ? NULL : pns;
-}
-
-/* The CLONE_NEW* bits of the types something is registered for. */
-extern unsigned int perns_tracked;
-
-int __perns_ns_create(struct ns_common *ns, struct ns_common *origin);
-void __perns_ns_free(struct ns_common *ns, struct perns_ns *pns);
-
-/**
- * perns_ns_create() - set up perns for a new namespace
- * @ns: the new namespace, fully constructed but not yet returned by its
- *	creation (only perns reaches it, through the index of namespaces):
- *	every creation path calls this last, right before it returns the
- *	namespace, and unwinds the whole creation if it fails
- * @origin: the namespace @ns was created from (its parent for user and pid
- *	namespaces)
- *
- * @ns shares its origin's device contexts; the init methods of the
- * subsystems, the private contexts of devices that want them, and the
- * init methods of the devices run for it, in that order, with @ns->perns
- * already set, so they may use perns_generic() and perns_context_get() on
- * @ns. If nothing is registered for the type of @ns, there is nothing to
- * set up: @ns is only marked constructed, for a later registration to
- * find it through the index of namespaces that ns_alloc_inum() put it in,
- * and costs no lock and no allocation.
- *
- * Context: process context; may sleep.
- * Return: 0, or the error of an allocation or an init method, in which
- * case the creation of @ns must fail with it.
- */
-static inline int perns_ns_create(struct ns_common *ns,
-				  struct ns_common *origin)
-{
-	/* Constructed: perns_type_track() may read @ns once it sees this. */
-	smp_store_release(&ns->perns, PERNS_NS_BARE);
-	/* Pairs with perns_type_track(): it finds @ns, or we see its bit. */
-	smp_mb();
-	if (likely(!(READ_ONCE(perns_tracked) & ns->ops->type)))
-		return 0;
-	return __perns_ns_create(ns, origin);
-}
-
-/**
- * perns_ns_free() - free a dying namespace's perns state
- * @ns: the namespace, whose count dropped to zero, and which ns_free_inum()
- *	took out of the index of namespaces, so that no registration gives it
- *	state any longer (an anonymous mount namespace, never in the index,
- *	never has any)
- *
- * Frees the state at once if nothing has to run for it, else hands it to
- * the exit work.
- *
- * Context: any, including RCU callbacks, after ns_free_inum(); does not
- * sleep.
- */
-static inline void perns_ns_free(struct ns_common *ns)
-{
-	/* Final: ns_free_inum() took the index's lock after any adoption. */
-	struct perns_ns *pns = READ_ONCE(ns->perns);
-
-	if (pns && pns != PERNS_NS_BARE)
-		__perns_ns_free(ns, pns);
-}
+int perns_ns_create(struct ns_common *ns, struct ns_common *origin);
+void perns_ns_free(struct ns_common *ns);
 
 DEFINE_FREE(perns_put_ns, struct ns_common *, if (!IS_ERR_OR_NULL(_T)) perns_put_ns(_T))
 

@@ -9,12 +9,10 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
-#include <linux/proc_ns.h>
 #include <linux/setdevns.h>
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 #include <uapi/linux/perns.h>
 
 #include "../perns_internal.h"
@@ -142,22 +140,6 @@ static int pt_count(struct list_head *head)
 	list_for_each(pos, head)
 		n++;
 	spin_unlock_irq(&perns_types[PERNS_UTS].lock);
-	return n;
-}
-
-/* UTS namespaces in the index of namespaces without perns state. */
-static int pt_count_bare(void)
-{
-	struct ns_common *ns;
-	unsigned long index;
-	int n = 0;
-
-	xa_lock_irq(&proc_inum_xa);
-	xa_for_each(&proc_inum_xa, index, ns)
-		if (READ_ONCE(ns->perns) == PERNS_NS_BARE &&
-		    ns->ops->type == CLONE_NEWUTS)
-			n++;
-	xa_unlock_irq(&proc_inum_xa);
 	return n;
 }
 
@@ -855,62 +837,45 @@ static void perns_test_dying_no_context(struct kunit *test)
 }
 
 /*
- * With nothing registered for a type, its namespaces get no perns state,
- * only a mark; a registration finds them in the index of namespaces,
- * gives it to the live ones, sharing the initial namespace's table, and
- * runs its init for them, but not to one in the index that is not
- * constructed yet (ns->perns NULL until perns_ns_create()), whose
- * creation gives it state itself. Readers take the mark for no state.
- * The counts assume that nothing else creates or frees UTS namespaces
- * meanwhile, as at boot.
+ * With nothing registered for a type, its namespaces get no perns state;
+ * a registration gives it to the live ones, sharing the initial
+ * namespace's table, and runs its init for them. The counts assume that
+ * nothing else creates or frees UTS namespaces meanwhile, as at boot.
  */
 static void perns_test_untracked(struct kunit *test)
 {
 	struct perns_operations ops = { .init = pt_init_a, .exit = pt_exit_a };
 	struct perns_type *type = &perns_types[PERNS_UTS];
-	struct uts_namespace *ns, *dead, *young;
+	struct uts_namespace *ns, *dead;
 	int untracked, tracked;
 
 	unregister_perns_subsys(CLONE_NEWUTS, &pt_anchor);
-	if (READ_ONCE(perns_tracked) & CLONE_NEWUTS)
+	if (READ_ONCE(type->tracking))
 		kunit_skip(test, "something else is registered for uts");
-	untracked = pt_count_bare();
+	untracked = pt_count(&type->untracked);
 
 	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
-	KUNIT_EXPECT_PTR_EQ(test, ns->ns.perns, PERNS_NS_BARE);
-	KUNIT_EXPECT_NULL(test, perns_ns_state(&ns->ns));
-	KUNIT_EXPECT_NULL(test, perns_ns_of(&pt_priv_dev, &ns->ns));
-	KUNIT_EXPECT_EQ(test, pt_count_bare(), untracked + 1);
+	KUNIT_EXPECT_NULL(test, ns->ns.perns);
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 1);
 	dead = copy_utsname(CLONE_NEWUTS, &init_user_ns, ns);
 	KUNIT_EXPECT_FALSE(test, IS_ERR(dead));
 	if (!IS_ERR(dead)) {
-		KUNIT_EXPECT_EQ(test, pt_count_bare(), untracked + 2);
+		KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 2);
 		put_uts_ns(dead);
-		KUNIT_EXPECT_EQ(test, pt_count_bare(), untracked + 1);
+		KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), untracked + 1);
 	}
-	/* As if still being constructed: in the index, not yet marked. */
-	young = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(young));
-	WRITE_ONCE(young->ns.perns, NULL);
 
 	tracked = pt_count(&type->namespaces);
 	if (register_perns_subsys(CLONE_NEWUTS, &ops)) {
-		put_uts_ns(young);
 		put_uts_ns(ns);
 		KUNIT_FAIL(test, "registration failed");
 		return;
 	}
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(perns_tracked) & CLONE_NEWUTS);
-	KUNIT_EXPECT_EQ(test, pt_count_bare(), 0);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(type->tracking));
+	KUNIT_EXPECT_EQ(test, pt_count(&type->untracked), 0);
 	KUNIT_EXPECT_EQ(test, pt_count(&type->namespaces), tracked + untracked + 1);
 	KUNIT_EXPECT_EQ(test, pt.inits, tracked + untracked + 1);
-	KUNIT_EXPECT_NULL(test, young->ns.perns);
-	/* Its creation ends: it sees the type tracked and sets up state. */
-	KUNIT_EXPECT_EQ(test, perns_ns_create(&young->ns, &init_uts_ns.ns), 0);
-	KUNIT_EXPECT_EQ(test, pt.inits, tracked + untracked + 2);
-	KUNIT_EXPECT_NOT_NULL(test, perns_ns_state(&young->ns));
-	put_uts_ns(young);
 	KUNIT_EXPECT_NOT_NULL(test, ns->ns.perns);
 	if (ns->ns.perns) {
 		KUNIT_EXPECT_PTR_EQ(test, ns->ns.perns->ns, &ns->ns);
@@ -921,13 +886,13 @@ static void perns_test_untracked(struct kunit *test)
 	put_uts_ns(ns);
 	flush_workqueue(perns_wq);
 	unregister_perns_subsys(CLONE_NEWUTS, &ops);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(perns_tracked) & CLONE_NEWUTS);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->tracking));
 	KUNIT_EXPECT_EQ(test, pt.exits, pt.inits);
 
 	/* A private-by-default device gives one the context it owns. */
 	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
-	KUNIT_EXPECT_PTR_EQ(test, ns->ns.perns, PERNS_NS_BARE);
+	KUNIT_EXPECT_NULL(test, ns->ns.perns);
 	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_priv_dev), 0);
 	if (ns->ns.perns && perns_ops_registered(&pt_priv_dev)) {
 		struct perns_context *ctx = pt_ctx(&pt_priv_dev, ns);
@@ -940,7 +905,7 @@ static void perns_test_untracked(struct kunit *test)
 	flush_workqueue(perns_wq);
 	if (perns_ops_registered(&pt_priv_dev))
 		unregister_perns_device(CLONE_NEWUTS, &pt_priv_dev);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(perns_tracked) & CLONE_NEWUTS);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(type->tracking));
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
 }
 
