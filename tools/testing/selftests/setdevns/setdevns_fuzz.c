@@ -244,6 +244,32 @@ static bool valarm_may_be_absent(unsigned long gen)
 	return valarm_absent || reloading_since(VALARM_MOD, gen);
 }
 
+/*
+ * Opens /dev/valarm for reading and writing, or, for an unprivileged
+ * worker if @rdonly, for reading (the node is root's, 0644). ENOENT,
+ * ENODEV, ENXIO and EACCES are allowed only while valarm reloads, as
+ * devtmpfs clears a node's mode before it unlinks the node, or on a
+ * kernel without valarm; otherwise only an unprivileged worker's EACCES
+ * for writing.
+ */
+static int open_valarm(unsigned int op, bool rdonly)
+{
+	unsigned long gen = reload_gen(VALARM_MOD);
+	bool unpriv = worker_id & 1;
+	int fd;
+
+	fd = open(devices[VALARM_DEV], O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && unpriv && rdonly)
+		fd = open(devices[VALARM_DEV], O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && valarm_may_be_absent(gen))
+		CHECK(op, "open valarm", fd, 4, ENOENT, ENODEV, ENXIO, EACCES);
+	else if (unpriv && !rdonly)
+		CHECK(op, "open valarm", fd, 1, EACCES);
+	else
+		CHECK(op, "open valarm", fd, 0);
+	return fd;
+}
+
 static const int nstypes[] = {
 	CLONE_NEWUSER, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET,
 	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWTIME,
@@ -507,21 +533,7 @@ static void do_valarm_coherent(void)
 		if (fd_dev[(start + i) % NFDS] == VALARM_DEV)
 			fd = fds[(start + i) % NFDS];
 	if (fd < 0) {
-		unsigned long gen = reload_gen(VALARM_MOD);
-
-		own = open(devices[VALARM_DEV], O_RDWR | O_CLOEXEC);
-		if (own < 0 && errno == EACCES && (worker_id & 1))
-			own = open(devices[VALARM_DEV], O_RDONLY | O_CLOEXEC);
-		/*
-		 * Only while valarm reloads: ENOENT/ENODEV/ENXIO, and EACCES
-		 * for the unprivileged, as devtmpfs clears a node's mode
-		 * before it unlinks the node.
-		 */
-		if (own < 0 && valarm_may_be_absent(gen))
-			CHECK(OP_VALARM, "open valarm", own, 4, ENOENT, ENODEV,
-			      ENXIO, EACCES);
-		else
-			CHECK(OP_VALARM, "open valarm", own, 0);
+		own = open_valarm(OP_VALARM, true);
 		if (own < 0)
 			return;
 		fd = own;
@@ -599,23 +611,14 @@ static void do_valarm(void)
 /* An alarm that fires, on a file that owns its context's alarms. */
 static void do_alarm(void)
 {
-	unsigned long gen = reload_gen(VALARM_MOD);
-	int fd = open("/dev/valarm", O_RDWR | O_CLOEXEC);
 	struct timespec ts;
 	long ret;
+	int fd;
 
 	op_log("valarm alarm in 10 ms");
-	if (fd < 0) {
-		/* The node is root's, 0644; and absent while valarm reloads */
-		if (valarm_may_be_absent(gen))
-			CHECK(OP_ALARM, "open valarm", fd, 4, ENOENT, ENODEV,
-			      ENXIO, EACCES);
-		else if (worker_id & 1)
-			CHECK(OP_ALARM, "open valarm", fd, 1, EACCES);
-		else
-			CHECK(OP_ALARM, "open valarm", fd, 0);
+	fd = open_valarm(OP_ALARM, false);
+	if (fd < 0)
 		return;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_nsec += 10000000;
 	if (ts.tv_nsec >= 1000000000) {
