@@ -80,7 +80,9 @@
  *    there stays readable for the RCU read section: unregister_perns_device()
  *    waits for a grace period after removing it.
  *  - A context's owner is read locklessly by NS_GET_DEVCTX under RCU:
- *    struct perns_ns is freed after a grace period.
+ *    a struct perns_ns that ever owned a context is freed after a grace
+ *    period. One that never did is reached only through its namespace or
+ *    from its own init and exit methods, and is freed at once.
  *  - Lookups (perns_context_get()) take no lock: RCU and
  *    refcount_inc_not_zero() on the context, then a check that the context
  *    is the device's, since a slot may be reused by the next device.
@@ -285,6 +287,7 @@ static void __perns_context_own(struct perns_context *ctx,
 
 	WRITE_ONCE(ctx->owner, pns);
 	list_move(&ctx->owner_node, &pns->owned);
+	pns->owned_once = true;
 	atomic_inc(&pns->nr_owned);
 	perns_owner_drop(old);
 }
@@ -658,12 +661,19 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 	return 0;
 }
 
-/* After a grace period: NS_GET_DEVCTX reads a context's owner under RCU. */
+/*
+ * After a grace period if @pns ever owned a context: NS_GET_DEVCTX reads a
+ * context's owner under RCU. Every other reader of @pns holds its namespace
+ * or runs before its exit methods return.
+ */
 static void perns_ns_release(struct perns_ns *pns)
 {
 	WARN_ON_ONCE(atomic_read(&pns->nr_owned));
 	perns_gen_free(rcu_dereference_protected(pns->gen, 1));
-	kfree_rcu(pns, rcu);
+	if (pns->owned_once)
+		kfree_rcu(pns, rcu);
+	else
+		kfree(pns);
 }
 
 /* The table of @origin with a new reference, or an empty one. */

@@ -62,9 +62,10 @@ struct perns_gen {
  * @owned: the contexts this namespace owns
  * @nr_owned: how many; read without perns_mutex by the exit work, which
  *	needs the mutex only for a namespace that still owns contexts
+ * @owned_once: whether it ever owned a context
  * @free_node: entry in the queue of namespaces waiting for their exit
- * @rcu: freed after a grace period, for lockless readers of a context's
- *	owner (NS_GET_DEVCTX)
+ * @rcu: freed after a grace period if @owned_once, for lockless readers of
+ *	a context's owner (NS_GET_DEVCTX); at once otherwise
  *
  * Freed by the namespace's free path when nothing has to run for it, else
  * by the exit work once the exit methods ran: nothing but the namespace
@@ -79,6 +80,7 @@ struct perns_ns {
 	struct list_head list;
 	struct list_head owned;
 	atomic_t nr_owned;
+	bool owned_once;
 	struct llist_node free_node;
 	struct rcu_head rcu;
 };
