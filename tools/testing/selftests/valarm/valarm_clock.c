@@ -1097,7 +1097,8 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-TEST_F(wall, timers_hold_up_no_other_container)
+/* 10000 timerfds on a debug kernel under TCG: 30 s is not always enough */
+TEST_F_TIMEOUT(wall, timers_hold_up_no_other_container, 120)
 {
 	struct body_arg a = { .tai = self->tai, .host_base = self->host_base };
 	struct rlimit rl = { HOG_TIMERS + 64, HOG_TIMERS + 64 };
