@@ -15,9 +15,9 @@ note() { echo ">> $*" >&2; }
 config_fragments() {
 	case $1 in
 	check) echo base kunit debug project selftests ;;
-	demo) echo base project ;;
+	demo) echo base project perf ;;
 	nsoff) echo base nsoff ;;
-	baseline) echo base project baseline ;;
+	baseline) echo base project baseline perf ;;
 	*) die "unknown config '$1' (known: check demo nsoff baseline)" ;;
 	esac
 }
