@@ -81,7 +81,8 @@
  *    waits for a grace period after removing it.
  *  - A context's owner is read locklessly by NS_GET_DEVCTX under RCU:
  *    a struct perns_ns that ever owned a context is freed after a grace
- *    period. One that never did is reached only through its namespace or
+ *    period, and so is one whose namespace's creation failed once others
+ *    could reach it. Any other is reached only through its namespace or
  *    from its own init and exit methods, and is freed at once.
  *  - Lookups (perns_context_get()) take no lock: RCU and
  *    refcount_inc_not_zero() on the context, then a check that the context
@@ -287,7 +288,7 @@ static void __perns_context_own(struct perns_context *ctx,
 
 	WRITE_ONCE(ctx->owner, pns);
 	list_move(&ctx->owner_node, &pns->owned);
-	pns->owned_once = true;
+	pns->rcu_free = true;
 	atomic_inc(&pns->nr_owned);
 	perns_owner_drop(old);
 }
@@ -662,15 +663,17 @@ static int perns_ns_private_contexts(struct perns_ns *pns)
 }
 
 /*
- * After a grace period if @pns ever owned a context: NS_GET_DEVCTX reads a
- * context's owner under RCU. Every other reader of @pns holds its namespace
- * or runs before its exit methods return.
+ * After a grace period if @pns ever owned a context, since NS_GET_DEVCTX
+ * reads a context's owner under RCU, or if its namespace was reachable by
+ * others when its creation failed (a net namespace is listed before
+ * perns_ns_create()). Every other reader of @pns holds its namespace or
+ * runs before its exit methods return.
  */
 static void perns_ns_release(struct perns_ns *pns)
 {
 	WARN_ON_ONCE(atomic_read(&pns->nr_owned));
 	perns_gen_free(rcu_dereference_protected(pns->gen, 1));
-	if (pns->owned_once)
+	if (pns->rcu_free)
 		kfree_rcu(pns, rcu);
 	else
 		kfree(pns);
@@ -761,8 +764,10 @@ out_contexts:
 out_subsys:
 	perns_ns_exit_ops(pns, type->ops.next, type->first_device);
 out_table:
-	if (ns)
+	if (ns) {
 		ns->perns = NULL;
+		pns->rcu_free = true;
+	}
 	perns_table_put(rcu_dereference_protected(pns->table, 1));
 out_free:
 	perns_ns_release(pns);

@@ -62,9 +62,10 @@ struct perns_gen {
  * @owned: the contexts this namespace owns
  * @nr_owned: how many; read without perns_mutex by the exit work, which
  *	needs the mutex only for a namespace that still owns contexts
- * @owned_once: whether it ever owned a context
+ * @rcu_free: whether a reader may hold it under RCU: it owned a context,
+ *	or its namespace was reachable while that namespace's creation failed
  * @free_node: entry in the queue of namespaces waiting for their exit
- * @rcu: freed after a grace period if @owned_once, for lockless readers of
+ * @rcu: freed after a grace period if @rcu_free, for lockless readers of
  *	a context's owner (NS_GET_DEVCTX); at once otherwise
  *
  * Freed by the namespace's free path when nothing has to run for it, else
@@ -80,7 +81,7 @@ struct perns_ns {
 	struct list_head list;
 	struct list_head owned;
 	atomic_t nr_owned;
-	bool owned_once;
+	bool rcu_free;
 	struct llist_node free_node;
 	struct rcu_head rcu;
 };
