@@ -63,7 +63,10 @@ struct perns_gen {
  * @nr_owned: how many; read without perns_mutex by the exit work, which
  *	needs the mutex only for a namespace that still owns contexts
  * @rcu_free: whether a reader may hold it under RCU: it owned a context,
- *	or its namespace was reachable while that namespace's creation failed
+ *	or its namespace was reachable while that namespace's creation failed;
+ *	set under perns_mutex or before the state is published, and read when
+ *	it is freed, by the thread that set it or after @nr_owned was read as
+ *	zero with acquire
  * @free_node: entry in the queue of namespaces waiting for their exit
  * @rcu: freed after a grace period if @rcu_free, for lockless readers of
  *	a context's owner (NS_GET_DEVCTX); at once otherwise
