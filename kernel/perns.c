@@ -55,7 +55,10 @@
  *    its free path, under type->lock with type->quick_exit set).
  *    Nests inside perns_mutex. The init and exit methods run under it,
  *    never under perns_mutex; ctx_init runs under it, and also under
- *    perns_mutex when a device registers.
+ *    perns_mutex when a device registers. type->slots and type->nr_slots
+ *    are written under both perns_mutex and the rwsem for writing, and
+ *    read under either: every slot from nr_slots on is empty in every
+ *    table, which lets perns_table_copy() leave them out.
  *  - type->lock (irq-safe spinlock: namespace free paths run from RCU
  *    callbacks): the lists of namespaces with and without perns state,
  *    the list of tables, type->tracking, type->quick_exit (true when no
@@ -121,6 +124,7 @@
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 
 #include "perns_internal.h"
@@ -363,18 +367,23 @@ void perns_table_put(struct perns_table *t)
 
 /*
  * A copy of @old, at least @len slots long, holding its own references.
- * Not yet published. The caller keeps @old's slots stable.
+ * Not yet published. The caller keeps @old's slots stable and holds
+ * perns_mutex or the type's rwsem, which keep nr_slots stable: slots from
+ * there on belong to no device and are empty, so the copy leaves them out.
  */
 struct perns_table *perns_table_copy(const struct perns_table *old,
 				     unsigned int len)
 {
+	unsigned int n = min(old->len, perns_types[old->type].nr_slots);
 	struct perns_table *t;
 	unsigned int i;
 
-	t = perns_table_alloc(old->type, max(len, old->len));
+	lockdep_assert(lockdep_is_held(&perns_mutex) ||
+		       lockdep_is_held(&perns_types[old->type].rwsem));
+	t = perns_table_alloc(old->type, max(len, n));
 	if (!t)
 		return NULL;
-	for (i = 0; i < old->len; i++) {
+	for (i = 0; i < n; i++) {
 		struct perns_context *ctx = rcu_dereference_protected(old->ctx[i], 1);
 
 		if (ctx)
@@ -1341,6 +1350,23 @@ static int perns_private_contexts(struct perns_type *type,
 	return 0;
 }
 
+/*
+ * Frees a device's table slot, whose entries perns_clear_slots() emptied,
+ * and lowers nr_slots to just above the highest slot still in use, so that
+ * tables copied from here on are no longer than the devices need. Slots
+ * are allocated lowest first, so nr_slots climbs past a free slot only by
+ * allocating it: each step down is paid for by one free, and a lookup in
+ * the XArray each, amortised O(1) steps per unregistration.
+ */
+static void perns_slot_free(struct perns_type *type, unsigned int slot)
+{
+	lockdep_assert_held(&perns_mutex);
+	lockdep_assert_held_write(&type->rwsem);
+	xa_erase(&type->slots, slot);
+	while (type->nr_slots && !xa_load(&type->slots, type->nr_slots - 1))
+		type->nr_slots--;
+}
+
 /* Checks what a device brings before anything is allocated for it. */
 static int perns_device_valid(const struct perns_operations *ops)
 {
@@ -1396,10 +1422,10 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	ops->drained = NULL;
 	/* A bias, dropped by unregister_perns_device(). */
 	atomic_set(&ops->nr_contexts, 1);
-	err = ida_alloc(&type->slots, GFP_KERNEL);
-	if (err < 0)
+	err = xa_alloc(&type->slots, &ops->slot, ops, xa_limit_31b,
+		       GFP_KERNEL);
+	if (err)
 		goto out_unlock;
-	ops->slot = err;
 	if (ops->count) {
 		err = mtree_insert_range(&perns_devices, ops->devt,
 					 ops->devt + (ops->count - 1), ops,
@@ -1447,7 +1473,7 @@ out_devt:
 	if (ops->count)
 		mtree_erase(&perns_devices, ops->devt);
 out_slot:
-	ida_free(&type->slots, ops->slot);
+	perns_slot_free(type, ops->slot);
 out_unlock:
 	perns_type_untrack(type);
 	perns_type_write_unlock(type);
@@ -1540,7 +1566,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	 * below waits for, or finds the next device of this slot and drops
 	 * it (perns_context_get() checks the context's device).
 	 */
-	ida_free(&type->slots, ops->slot);
+	perns_slot_free(type, ops->slot);
 	perns_type_untrack(type);
 	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
@@ -1877,7 +1903,7 @@ void __init perns_init(void)
 		INIT_LIST_HEAD(&type->untracked);
 		INIT_LIST_HEAD(&type->tables);
 		ida_init(&type->gen_ids);
-		ida_init(&type->slots);
+		xa_init_flags(&type->slots, XA_FLAGS_ALLOC);
 
 		/* A type the kernel lacks gets no state: nothing can register. */
 		ns = type->supported ? perns_initial_ns(idx) : NULL;

@@ -53,8 +53,8 @@ struct perns_type {
 	unsigned int nr_private;
 	struct ida gen_ids;
 	unsigned int gen_len;
-	struct ida slots;
-	unsigned int nr_slots;
+	struct xarray slots;		/* devices by table slot */
+	unsigned int nr_slots;		/* 1 + the highest slot in use */
 };
 
 extern struct perns_type perns_types[PERNS_NR_TYPES];

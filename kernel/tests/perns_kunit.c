@@ -609,6 +609,91 @@ static void perns_test_slot_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
 }
 
+static void pt_unregister_device(void *ops)
+{
+	if (perns_ops_registered(ops))
+		unregister_perns_device(CLONE_NEWUTS, ops);
+}
+
+/* A UTS device on the heap, unregistered at the end of the test if need be. */
+static struct perns_operations *pt_device(struct kunit *test,
+					  const struct perns_operations *tmpl)
+{
+	struct perns_operations *ops;
+	int err;
+
+	ops = kunit_kmalloc(test, sizeof(*ops), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	*ops = *tmpl;
+	err = kunit_add_action_or_reset(test, pt_unregister_device, ops);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return ops;
+}
+
+static unsigned int pt_table_len(struct uts_namespace *ns)
+{
+	return rcu_dereference_protected(ns->ns.perns->table, 1)->len;
+}
+
+#define PT_DEVS	17
+
+/*
+ * A table copied once devices went away is as long as the highest slot
+ * still in use needs, not as long as the most devices ever registered at
+ * once needed, nor as the table it was copied from.
+ */
+static void perns_test_table_len(struct kunit *test)
+{
+	const struct perns_operations shared = { .name = "pt" };
+	const struct perns_operations private = {
+		.name = "pt", .flags = PERNS_CTX_PRIVATE,
+		.ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_ctx_exit,
+	};
+	struct perns_type *type = &perns_types[PERNS_UTS];
+	unsigned int before = type->nr_slots, top;
+	struct perns_operations *d[PT_DEVS], *p;
+	struct pt_fixture *f = test->priv;
+	struct uts_namespace *ns;
+	int i;
+
+	/* The highest private: every live namespace gets a table that long. */
+	for (i = 0; i < PT_DEVS; i++) {
+		d[i] = pt_device(test, i == PT_DEVS - 1 ? &private : &shared);
+		KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, d[i]),
+				0);
+	}
+	top = d[PT_DEVS - 1]->slot + 1;
+	KUNIT_EXPECT_EQ(test, type->nr_slots, max(before, top));
+	KUNIT_EXPECT_EQ(test, pt_table_len(f->ns[0]), max(before, top));
+
+	/* A lower slot freed leaves the highest in use. */
+	unregister_perns_device(CLONE_NEWUTS, d[PT_DEVS / 2]);
+	KUNIT_EXPECT_EQ(test, type->nr_slots, max(before, top));
+	for (i = PT_DEVS - 1; i > 0; i--)
+		if (i != PT_DEVS / 2)
+			unregister_perns_device(CLONE_NEWUTS, d[i]);
+	KUNIT_EXPECT_EQ(test, type->nr_slots, max(before, d[0]->slot + 1));
+	/* Tables keep their length until they are copied again. */
+	KUNIT_EXPECT_EQ(test, pt_table_len(f->ns[0]), max(before, top));
+
+	/* Slots are reused lowest first; the copies are short again. */
+	p = pt_device(test, &private);
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, p), 0);
+	KUNIT_EXPECT_EQ(test, p->slot, d[1]->slot);
+	KUNIT_EXPECT_EQ(test, pt_table_len(f->ns[0]), type->nr_slots);
+	KUNIT_EXPECT_EQ(test, type->nr_slots, max(before, p->slot + 1));
+	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, f->ns[0]);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
+	KUNIT_EXPECT_EQ(test, pt_table_len(ns), type->nr_slots);
+	put_uts_ns(ns);
+
+	unregister_perns_device(CLONE_NEWUTS, p);
+	unregister_perns_device(CLONE_NEWUTS, d[0]);
+	KUNIT_EXPECT_EQ(test, type->nr_slots, before);
+	KUNIT_EXPECT_EQ(test, pt.ctx_exits, pt.ctx_inits);
+}
+
 /* A namespace type the kernel lacks cannot be registered for. */
 static void perns_test_type_lacking(struct kunit *test)
 {
@@ -1024,6 +1109,7 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_order_private),
 	KUNIT_CASE(perns_test_complete_ns),
 	KUNIT_CASE(perns_test_slot_reuse),
+	KUNIT_CASE(perns_test_table_len),
 	KUNIT_CASE(perns_test_type_lacking),
 	KUNIT_CASE(perns_test_devt_overlap),
 	KUNIT_CASE(perns_test_dead_ns_exits),
