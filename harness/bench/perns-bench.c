@@ -124,15 +124,32 @@ static void die_ns(const char *what, const struct nstype *t)
 }
 
 /* One figure: "@fig KEY VALUE"; KEY from @fmt. */
-static void put_fig(double v, const char *fmt, ...)
+static void vput(const char *kind, double v, const char *fmt, va_list ap)
 {
 	char key[96];
+
+	vsnprintf(key, sizeof(key), fmt, ap);
+	printf("@%s %s %.6g\n", kind, key, v);
+}
+
+/* One sample of a figure; the report takes the median of a run's. */
+static void put_fig(double v, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(key, sizeof(key), fmt, ap);
+	vput("fig", v, fmt, ap);
 	va_end(ap);
-	printf("@fig %s %.6g\n", key, v);
+}
+
+/* One sample of a throughput; the report takes the mean of a run's. */
+static void put_rate(double v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vput("rate", v, fmt, ap);
+	va_end(ap);
 }
 
 static double now_ns(void)
@@ -493,7 +510,7 @@ static void clone_all(const char *cname, long cnt)
 		t0 = now_ns();
 		for (i = 0; i < cnt; i++)
 			v[j * cnt + i] = clone_all_once();
-		put_fig(cnt / ((now_ns() - t0) / 1e9),
+		put_rate(cnt / ((now_ns() - t0) / 1e9),
 			"cost.%s.clone3_all.tput1", cname);
 	}
 	put_fig(percentile(v, cnt * TPUT_SAMPLES, 10),
@@ -598,10 +615,10 @@ static void cost_case(const char *cname, long *ops, int *home, bool all)
 		free(d);
 		/* the noisiest figures: several samples per round */
 		for (i = 0; i < TPUT_SAMPLES; i++)
-			put_fig(cd_throughput(ty, home[t], 1, ops[t]),
+			put_rate(cd_throughput(ty, home[t], 1, ops[t]),
 			    "cost.%s.%s.tput1", cname, ty->name);
 		for (i = 0; i < TPUT_SAMPLES; i++)
-			put_fig(cd_throughput(ty, home[t], 2, (ops[t] + 1) / 2),
+			put_rate(cd_throughput(ty, home[t], 2, (ops[t] + 1) / 2),
 			    "cost.%s.%s.tput2", cname, ty->name);
 	}
 	if (!all)
