@@ -53,8 +53,12 @@ struct perns_type {
 	unsigned int nr_private;
 	struct ida gen_ids;
 	unsigned int gen_len;
-	struct xarray slots;		/* devices by table slot */
-	unsigned int nr_slots;		/* 1 + the highest slot in use */
+	/*
+	 * Devices by table slot, and 1 + the highest slot in use: written
+	 * under perns_mutex and @rwsem for writing, read under either.
+	 */
+	struct xarray slots;
+	unsigned int nr_slots;
 };
 
 extern struct perns_type perns_types[PERNS_NR_TYPES];
