@@ -495,39 +495,49 @@ static double clone_all_once(void)
 #define TPUT_SAMPLES	8
 
 /*
- * Pause after each clone3() with every flag, in us. The child's net
- * namespace is torn down by deferred work (cleanup_net(), then RCU) that
- * the next call would otherwise meet half done, on either vCPU: back to
- * back, a run of such calls settles at one of several levels, 361 to
- * 447 us, different in each round and each boot, in either kernel. With
- * the pause the work runs while this program sleeps, and every call starts
- * from the same state; -icount's sleep=off skips the idle time.
+ * clone3() with every flag is measured first, on a system nothing else
+ * has run on yet. Each call is followed by a pause of 3 ms: the child's
+ * net namespace is torn down by deferred work (cleanup_net(), then RCU)
+ * that the next call would otherwise meet half done, on either vCPU; with
+ * the pause it runs while this program sleeps, and -icount's sleep=off
+ * skips the idle time. Measured later, after the other figures, a round's
+ * calls still took one of three levels (about 355, 360 or 395 us, each
+ * within 0.1 % inside a round) that changed between rounds and boots,
+ * in either kernel (harness/bench/README.md, "clone3()").
  */
+#define CLONE_ALL_CALLS		60
 #define CLONE_ALL_PAUSE_US	3000
 
 /*
- * clone3() with every flag: TPUT_SAMPLES samples of @cnt calls, each call
- * followed by the pause above. Figures: the 10th percentile of all the
- * calls, and per sample the calls per second of time spent in them (the
- * pauses left out).
+ * n.rounds rounds of TPUT_SAMPLES samples of CLONE_ALL_CALLS calls.
+ * Figures: per round the 10th percentile of its calls, per sample the
+ * calls per second of the time spent in them (the pauses left out).
  */
-static void clone_all(const char *cname, long cnt)
+static void bench_clone_all(void)
 {
-	double *v = xcalloc(cnt * TPUT_SAMPLES), sum;
-	long i, j;
+	long cnt = CLONE_ALL_CALLS * TPUT_SAMPLES, i;
+	double *v = xcalloc(cnt), sum;
+	int r;
 
 	settle();
-	for (j = 0; j < TPUT_SAMPLES; j++) {
-		sum = 0;
-		for (i = 0; i < cnt; i++) {
-			v[j * cnt + i] = clone_all_once();
-			sum += v[j * cnt + i];
-			usleep(CLONE_ALL_PAUSE_US);
-		}
-		put_rate(cnt / (sum / 1e9), "cost.%s.clone3_all.tput1", cname);
+	/* the first calls of a boot are cheaper: not measured */
+	for (i = 0; i < CLONE_ALL_CALLS; i++) {
+		clone_all_once();
+		usleep(CLONE_ALL_PAUSE_US);
 	}
-	put_fig(percentile(v, cnt * TPUT_SAMPLES, 10),
-		"cost.%s.clone3_all.create", cname);
+	for (r = 0; r < n.rounds; r++) {
+		for (i = 0, sum = 0; i < cnt; i++) {
+			v[i] = clone_all_once();
+			sum += v[i];
+			usleep(CLONE_ALL_PAUSE_US);
+			if ((i + 1) % CLONE_ALL_CALLS)
+				continue;
+			put_rate(CLONE_ALL_CALLS / (sum / 1e9),
+				 "cost.plain.clone3_all.tput1");
+			sum = 0;
+		}
+		put_fig(percentile(v, cnt, 10), "cost.plain.clone3_all.create");
+	}
 	free(v);
 }
 
@@ -636,7 +646,6 @@ static void cost_case(const char *cname, long *ops, int *home, bool all)
 	}
 	if (!all)
 		return;
-	clone_all(cname, ops[0]);	/* about as costly as a user namespace */
 	settle();
 	for (t = 1; t < NR_TYPES; t++)
 		put_fig(setns_cost(&types[t], home[t], 50), "setns.%s", types[t].name);
@@ -657,6 +666,8 @@ static void bench_cost(void)
 	unsigned int t;
 
 	printf("@info cost rounds %d\n", n.rounds);
+	bench_clone_all();
+	fprintf(stderr, "   cost: clone3() with every flag done\n");
 	for (t = 0; t < NR_TYPES; t++) {
 		home[t] = t ? open_self_ns(&types[t]) : -1;
 		ops[t] = calibrate(&types[t], home[t], n.round_ns);
