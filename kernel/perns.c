@@ -1526,7 +1526,8 @@ static bool perns_device_unpublish(struct perns_type *type,
  *
  * Drops every namespace's context of the device, runs @ops->exit for every
  * live namespace, and waits until the last context is released, that is
- * until every file bound to one is closed. Call it from the driver's
+ * until every file bound to one is closed, and for an RCU grace period
+ * (lockless lookups by device number). Call it from the driver's
  * module exit, after removing its character device: the files hold a
  * reference to the module, so none is open then and this does not wait.
  *
