@@ -1529,7 +1529,8 @@ static bool perns_device_unpublish(struct perns_type *type,
  * until every file bound to one is closed, and for an RCU grace period
  * (lockless lookups by device number). Call it from the driver's
  * module exit, after removing its character device: the files hold a
- * reference to the module, so none is open then and this does not wait.
+ * reference to the module, so none is open then, and only the grace
+ * period is waited for.
  *
  * Context: process context; may sleep.
  */

@@ -513,6 +513,15 @@ static double clone_all_once(void)
  * Figures: per round the 10th percentile of its calls, per sample the
  * calls per second of the time spent in them (the pauses left out).
  */
+/* One such call, then the pause; returns the call's time. */
+static double clone_all_paced(void)
+{
+	double t = clone_all_once();
+
+	usleep(CLONE_ALL_PAUSE_US);
+	return t;
+}
+
 static void bench_clone_all(void)
 {
 	long cnt = CLONE_ALL_CALLS * TPUT_SAMPLES, i;
@@ -521,15 +530,12 @@ static void bench_clone_all(void)
 
 	settle();
 	/* the first calls of a boot are cheaper: not measured */
-	for (i = 0; i < CLONE_ALL_CALLS; i++) {
-		clone_all_once();
-		usleep(CLONE_ALL_PAUSE_US);
-	}
+	for (i = 0; i < CLONE_ALL_CALLS; i++)
+		clone_all_paced();
 	for (r = 0; r < n.rounds; r++) {
 		for (i = 0, sum = 0; i < cnt; i++) {
-			v[i] = clone_all_once();
+			v[i] = clone_all_paced();
 			sum += v[i];
-			usleep(CLONE_ALL_PAUSE_US);
 			if ((i + 1) % CLONE_ALL_CALLS)
 				continue;
 			put_rate(CLONE_ALL_CALLS / (sum / 1e9),
