@@ -13,7 +13,8 @@
  *     creations (10th percentile) and create-and-destroy throughput with
  *     one and two processes; clone3() with every namespace flag; setns();
  *     vDSO clock_gettime() and gettimeofday(). On the perns kernel,
- *     rounds alternate between no module and lib/test_perns loaded.
+ *     rounds alternate between no module and lib/test_perns loaded; the
+ *     baseline runs the same measures in their place ("twin").
  *  s  scaling (perns only): creation cost with 0..10000 shared or private
  *     devices of each type, memory per namespace, setdevns() and
  *     NS_GET_DEVCTX latency.
