@@ -1526,11 +1526,11 @@ static bool perns_device_unpublish(struct perns_type *type,
  *
  * Drops every namespace's context of the device, runs @ops->exit for every
  * live namespace, and waits until the last context is released, that is
- * until every file bound to one is closed, and for an RCU grace period
- * (lockless lookups by device number). Call it from the driver's
- * module exit, after removing its character device: the files hold a
- * reference to the module, so none is open then, and only the grace
- * period is waited for.
+ * until every file bound to one is closed, and, if @ops has device
+ * numbers, for an RCU grace period (lockless lookups by device number).
+ * Call it from the driver's module exit, after removing its character
+ * device: the files hold a reference to the module, so none is open then,
+ * and only the grace period is waited for.
  *
  * Context: process context; may sleep.
  */
@@ -1548,9 +1548,12 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	/*
 	 * Lockless readers of the device-number index (NS_GET_DEVCTX,
 	 * setdevns()) may still look at @ops: let them finish, so that @ops
-	 * may be freed once this returns.
+	 * may be freed once this returns. A device without device numbers
+	 * was never in the index, and nothing else reaches @ops without a
+	 * reference to one of its contexts, which the drain below waits for.
 	 */
-	synchronize_rcu();
+	if (ops->count)
+		synchronize_rcu();
 
 	/* The contexts first, outside perns_mutex, then the device's exits. */
 	perns_release_list(&release);

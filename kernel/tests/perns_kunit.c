@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
+#include <linux/rcupdate.h>
 #include <linux/setdevns.h>
 #include <linux/user_namespace.h>
 #include <linux/utsname.h>
@@ -732,6 +733,7 @@ static void perns_test_devt_overlap(struct kunit *test)
 	struct perns_operations d4 = {
 		.name = "pt4", .devt = MKDEV(4095, 110), .count = 1,
 	};
+	unsigned long cookie;
 
 	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d1), 0);
 	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d2), -EBUSY);
@@ -745,7 +747,10 @@ static void perns_test_devt_overlap(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 99)));
 	rcu_read_unlock();
 	unregister_perns_device(CLONE_NEWIPC, &d3);
+	/* A lookup that found @d1 ends before its unregistration returns. */
+	cookie = get_state_synchronize_rcu();
 	unregister_perns_device(CLONE_NEWUTS, &d1);
+	KUNIT_EXPECT_TRUE(test, poll_state_synchronize_rcu(cookie));
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 100)));
 	rcu_read_unlock();
