@@ -79,9 +79,11 @@
  *    which is read under it where @pns may still own contexts; pns->ino,
  *    which the free path zeroes first, is read without it.
  *  - perns_devices (maple tree, RCU mode): registered devices by device
- *    number, written under perns_mutex, read under RCU. A device found
- *    there stays readable for the RCU read section: unregister_perns_device()
- *    waits for a grace period after removing it.
+ *    number (those with @count), written under perns_mutex, read under
+ *    RCU; ops->indexed says whether a device is there. A device found
+ *    there stays readable for the RCU read section: unregister_perns_device(),
+ *    and a registration that fails once the device is there, wait for a
+ *    grace period after removing it.
  *  - A context's owner is read locklessly by NS_GET_DEVCTX under RCU:
  *    a struct perns_ns that ever owned a context is freed after a grace
  *    period, and so is one whose namespace's creation failed once others
@@ -1403,6 +1405,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	struct perns_type *type = perns_type_get(nstype);
 	struct perns_context *base;
 	LIST_HEAD(release);
+	bool indexed = false;
 	int err;
 
 	if (IS_ERR(type))
@@ -1434,6 +1437,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 			err = -EBUSY;
 		if (err)
 			goto out_slot;
+		indexed = true;
 	}
 	type->nr_slots = max(type->nr_slots, ops->slot + 1);
 
@@ -1459,6 +1463,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	list_add_tail(&ops->dev_list, &type->devices);
 	if (ops->flags & PERNS_CTX_PRIVATE)
 		type->nr_private++;
+	ops->indexed = indexed;
 	/* Published last: files can be bound from here on. */
 	smp_store_release(&ops->base, base);
 	perns_type_write_unlock(type);
@@ -1470,7 +1475,7 @@ out_contexts:
 	perns_context_disown(base);
 	list_add(&base->owner_node, &release);
 out_devt:
-	if (ops->count)
+	if (indexed)
 		mtree_erase(&perns_devices, ops->devt);
 out_slot:
 	perns_slot_free(type, ops->slot);
@@ -1479,6 +1484,9 @@ out_unlock:
 	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);
 	perns_release_list(&release);
+	/* As in unregister_perns_device(): the caller may free @ops. */
+	if (indexed)
+		synchronize_rcu();
 	return err;
 }
 EXPORT_SYMBOL_GPL(register_perns_device);
@@ -1507,7 +1515,7 @@ static bool perns_device_unpublish(struct perns_type *type,
 	base = ops->base;
 	WRITE_ONCE(ops->base, NULL);
 	list_del_init(&ops->dev_list);
-	if (ops->count)
+	if (ops->indexed)
 		mtree_erase(&perns_devices, ops->devt);
 	if (ops->flags & PERNS_CTX_PRIVATE)
 		type->nr_private--;
@@ -1530,7 +1538,7 @@ static bool perns_device_unpublish(struct perns_type *type,
  * numbers, for an RCU grace period (lockless lookups by device number).
  * Call it from the driver's module exit, after removing its character
  * device: the files hold a reference to the module, so none is open then,
- * and only the grace period is waited for.
+ * and only the grace period, if any, is waited for.
  *
  * Context: process context; may sleep.
  */
@@ -1552,7 +1560,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	 * was never in the index, and nothing else reaches @ops without a
 	 * reference to one of its contexts, which the drain below waits for.
 	 */
-	if (ops->count)
+	if (ops->indexed)
 		synchronize_rcu();
 
 	/* The contexts first, outside perns_mutex, then the device's exits. */
@@ -1572,6 +1580,7 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 	 * it (perns_context_get() checks the context's device).
 	 */
 	perns_slot_free(type, ops->slot);
+	ops->indexed = false;
 	perns_type_untrack(type);
 	perns_type_write_unlock(type);
 	mutex_unlock(&perns_mutex);

@@ -145,8 +145,9 @@ struct perns_operations {
 	/*
 	 * The lists of the type's per-namespace ops and of its devices, the
 	 * device's table slot and base context, its live contexts and what
-	 * wakes unregister_perns_device() when they are gone, and the index
-	 * of the namespace type. @base is published last at registration and
+	 * wakes unregister_perns_device() when they are gone, the index
+	 * of the namespace type, and whether the device is in the index by
+	 * device number. @base is published last at registration and
 	 * cleared first at unregistration: a device is live while it is set.
 	 */
 	struct list_head list;
@@ -156,6 +157,7 @@ struct perns_operations {
 	atomic_t nr_contexts;
 	struct completion *drained;
 	unsigned int type;
+	bool indexed;
 
 	/* public: */
 	int (*init)(struct perns_ns *pns);

@@ -733,7 +733,11 @@ static void perns_test_devt_overlap(struct kunit *test)
 	struct perns_operations d4 = {
 		.name = "pt4", .devt = MKDEV(4095, 110), .count = 1,
 	};
-	unsigned long cookie;
+	struct perns_operations d5 = {
+		.name = "pt5", .fops = &pt_fops, .devt = MKDEV(4095, 120),
+		.count = 1, .init = pt_init_d, .exit = pt_exit_d,
+	};
+	struct rcu_gp_oldstate cookie;
 
 	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &d1), 0);
 	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d2), -EBUSY);
@@ -748,11 +752,23 @@ static void perns_test_devt_overlap(struct kunit *test)
 	rcu_read_unlock();
 	unregister_perns_device(CLONE_NEWIPC, &d3);
 	/* A lookup that found @d1 ends before its unregistration returns. */
-	cookie = get_state_synchronize_rcu();
+	get_state_synchronize_rcu_full(&cookie);
 	unregister_perns_device(CLONE_NEWUTS, &d1);
-	KUNIT_EXPECT_TRUE(test, poll_state_synchronize_rcu(cookie));
+	KUNIT_EXPECT_TRUE(test, poll_state_synchronize_rcu_full(&cookie));
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 100)));
+	rcu_read_unlock();
+
+	/* So does a registration that fails once in the index. */
+	pt.fail_name = "+d";
+	get_state_synchronize_rcu_full(&cookie);
+	KUNIT_EXPECT_EQ(test, register_perns_device(CLONE_NEWUTS, &d5),
+			-ENOSPC);
+	KUNIT_EXPECT_TRUE(test, poll_state_synchronize_rcu_full(&cookie));
+	pt.fail_name = NULL;
+	KUNIT_EXPECT_FALSE(test, perns_ops_registered(&d5));
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, perns_device_lookup(MKDEV(4095, 120)));
 	rcu_read_unlock();
 }
 
