@@ -294,6 +294,8 @@ struct body_arg {
 	int64_t tai;		/* the host's CLOCK_TAI - CLOCK_REALTIME */
 	int64_t host_base;	/* the host's CLOCK_REALTIME - CLOCK_MONOTONIC */
 	int which;		/* a case's variant */
+	int ready;		/* a pipe to the test, or 0 */
+	int done;		/* a pipe from the test, or 0 */
 };
 
 enum {
@@ -539,6 +541,92 @@ TEST_F(wall, settimeofday)
 
 	EXPECT_EQ(0, ct_run(self->dev, CT_PRIVATE | CT_TIMENS,
 			    body_settimeofday, &a));
+}
+
+/* Sends the test its pid and holds the container until told. */
+static int body_hold(struct body_arg *a)
+{
+	pid_t pid = getpid();
+	char c;
+
+	if (write(a->ready, &pid, sizeof(pid)) != sizeof(pid))
+		return fail(1, "write: %s", strerror(errno));
+	if (read(a->done, &c, 1) != 1)
+		return fail(2, "read: %s", strerror(errno));
+	return 0;
+}
+
+/*
+ * A task of the initial user namespace in the container's time namespace,
+ * as nsenter -T puts it: settimeofday() with a time and a time zone sets
+ * the container's clock and the host's time zone.
+ */
+static int join_and_settz(pid_t pid)
+{
+	struct { long sec, usec; } tv = { .sec = Y1999_DEC + 7200 };
+	struct timezone tz = { .tz_minuteswest = 60 };
+	char path[64];
+	int64_t t;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/time", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME))
+		return fail(1, "join %s: %s", path, strerror(errno));
+	if (syscall(SYS_settimeofday, &tv, &tz))
+		return fail(2, "settimeofday(tv, tz): %s", strerror(errno));
+	t = sys_clock(CLOCK_REALTIME);
+	if (!near(t, (Y1999_DEC + 7200) * NSEC, NSEC))
+		return fail(3, "the container's clock reads %lld s, want %lld",
+			    (long long)(t / NSEC), Y1999_DEC + 7200);
+	return 0;
+}
+
+/*
+ * The time zone is the host's, and so is the rule that the first one set
+ * after boot without a time warps the host's clock to it: a call with a
+ * time, made in a container's clock, never moves the host's clock.
+ */
+TEST_F(wall, host_sets_time_zone_in_container_clock)
+{
+	struct timezone tz = {}, utc = {};
+	struct body_arg a = {};
+	int ready[2], done[2], status;
+	pid_t runner, joiner, pid;
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(done));
+	a.ready = ready[1];
+	a.done = done[0];
+	runner = fork();
+	ASSERT_LE(0, runner);
+	if (!runner) {
+		close(ready[0]);
+		close(done[1]);
+		_exit(ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_hold, &a) ?
+		      1 : 0);
+	}
+	close(ready[1]);
+	close(done[0]);
+	ASSERT_EQ(sizeof(pid), read(ready[0], &pid, sizeof(pid)));
+	joiner = fork();
+	ASSERT_LE(0, joiner);
+	if (!joiner)
+		_exit(join_and_settz(pid));
+	ASSERT_EQ(joiner, waitpid(joiner, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(1, write(done[1], "", 1));
+	ASSERT_EQ(runner, waitpid(runner, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The host's time zone was set; its clock did not move. */
+	ASSERT_EQ(0, gettimeofday(&(struct timeval){}, &tz));
+	EXPECT_EQ(60, tz.tz_minuteswest);
+	EXPECT_GT(100 * MSEC, llabs(realtime_base() - self->host_base));
+	EXPECT_EQ(0, syscall(SYS_settimeofday, NULL, &utc));
+	close(ready[0]);
+	close(done[1]);
 }
 
 /* Without CAP_SYS_TIME in the container's user namespace: EPERM. */
