@@ -223,29 +223,55 @@ int valarm_set_offset(struct valarm_ctx *ctx, const struct timespec64 *ts)
  * every timekeeping update with the timekeeper locked, so the notifier only
  * queues an irq_work, which queues a work: queueing a work there directly
  * could wake a task that reads the clock. The work compares
- * CLOCK_TAI - CLOCK_BOOTTIME with its last value: a resume, which is
- * reported as a clock change but moves both, posts nothing, and neither
- * does a leap second, which moves CLOCK_REALTIME but not CLOCK_TAI; a step
- * of the clock (settimeofday(), clock_settime(), adjtimex() ADJ_SETOFFSET,
- * valarm's own SET_RTC of the initial context) posts once.
+ * CLOCK_REALTIME - CLOCK_BOOTTIME and CLOCK_TAI - CLOCK_BOOTTIME with their
+ * last values and posts when both moved: a step of the clock
+ * (settimeofday(), clock_settime(), adjtimex() ADJ_SETOFFSET, valarm's own
+ * SET_RTC of the initial context) moves both, and posts once. A resume,
+ * which is reported as a clock change, moves neither; a leap second moves
+ * CLOCK_REALTIME only, and a new TAI offset (adjtimex() ADJ_TAI) CLOCK_TAI
+ * only: neither is a change of the time an alarm of the RTC types waits
+ * for, so they post nothing. Only the work, one at a time, touches the
+ * last values.
  */
 
-static ktime_t valarm_clock_delta(void)
-{
-	return ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
-			 ktime_mono_to_any(0, TK_OFFS_BOOT));
-}
+struct valarm_clock_deltas {
+	ktime_t real;		/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	ktime_t tai;		/* CLOCK_TAI - CLOCK_BOOTTIME */
+};
 
-static ktime_t valarm_tai_to_boot;
+static struct valarm_clock_deltas valarm_clock_last;
+
+/*
+ * Reads both differences of one state of the timekeeper: a step between
+ * the reads of CLOCK_REALTIME's shows in the second, a change of the TAI
+ * offset alone leaves CLOCK_REALTIME's as it was.
+ */
+static void valarm_clock_deltas(struct valarm_clock_deltas *d)
+{
+	ktime_t real;
+
+	d->real = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
+			    ktime_mono_to_any(0, TK_OFFS_BOOT));
+	do {
+		real = d->real;
+		d->tai = ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
+				   ktime_mono_to_any(0, TK_OFFS_BOOT));
+		d->real = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
+				    ktime_mono_to_any(0, TK_OFFS_BOOT));
+	} while (d->real != real);
+}
 
 static void valarm_clock_work_fn(struct work_struct *work)
 {
-	ktime_t delta = valarm_clock_delta();
+	struct valarm_clock_deltas d;
+	bool step;
 
-	if (delta == valarm_tai_to_boot)
-		return;
-	valarm_tai_to_boot = delta;
-	valarm_post_all(ANDROID_ALARM_TIME_CHANGE_MASK);
+	valarm_clock_deltas(&d);
+	step = d.real != valarm_clock_last.real &&
+	       d.tai != valarm_clock_last.tai;
+	valarm_clock_last = d;
+	if (step)
+		valarm_post_all(ANDROID_ALARM_TIME_CHANGE_MASK);
 }
 
 static DECLARE_WORK(valarm_clock_work, valarm_clock_work_fn);
@@ -276,7 +302,7 @@ static struct notifier_block valarm_clock_nb = {
  */
 int valarm_clock_init(void)
 {
-	valarm_tai_to_boot = valarm_clock_delta();
+	valarm_clock_deltas(&valarm_clock_last);
 	return pvclock_gtod_register_notifier(&valarm_clock_nb);
 }
 

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 #include "valarm_util.h"
 #include "../kselftest_harness.h"
 
@@ -752,6 +753,36 @@ TEST_F(dev, time_change_once)
 	EXPECT_EQ(TIME_CHANGE, ioctl(self->rw, ANDROID_ALARM_WAIT));
 	usleep(200000);
 	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(self->rw));
+}
+
+/*
+ * Only a step of the host's clock is a TIME_CHANGE: a new TAI offset
+ * (adjtimex() ADJ_TAI, as chronyd and ntpd set it) moves CLOCK_TAI alone,
+ * which no alarm waits for.
+ */
+TEST_F(dev, tai_offset_is_no_time_change)
+{
+	struct timex tx = {};
+	struct timespec ts;
+	int tai;
+
+	ASSERT_EQ(0, ioctl(self->rw, ANDROID_ALARM_CLEAR(ANDROID_ALARM_SYSTEMTIME)));
+	ASSERT_LE(0, adjtimex(&tx));
+	tai = tx.tai;
+	tx.modes = ADJ_TAI;
+	tx.constant = tai + 37;
+	ASSERT_LE(0, adjtimex(&tx));
+	usleep(200000);
+	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(self->rw));
+	tx.modes = ADJ_TAI;
+	tx.constant = tai;
+	ASSERT_LE(0, adjtimex(&tx));
+	usleep(200000);
+	EXPECT_EQ(ANDROID_ALARM_SYSTEMTIME_MASK, sentinel_wait(self->rw));
+	/* A step, even of microseconds, is one. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ASSERT_EQ(0, clock_settime(CLOCK_REALTIME, &ts));
+	EXPECT_EQ(TIME_CHANGE, ioctl(self->rw, ANDROID_ALARM_WAIT));
 }
 
 /* A private context's SET_RTC, by a file open for writing, no capability. */
