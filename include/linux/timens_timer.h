@@ -65,4 +65,18 @@ static inline ktime_t timens_shift_expiry(ktime_t expires, s64 delta)
 	return res < 0 ? 0 : res;
 }
 
+/*
+ * How far an expiry converted with offset @from moves when the offset
+ * becomes @to: @from minus @to, saturated, as two offsets may be further
+ * apart than an s64 holds; timens_shift_expiry() then saturates the expiry.
+ */
+static inline s64 timens_offset_delta(s64 from, s64 to)
+{
+	s64 delta;
+
+	if (check_sub_overflow(from, to, &delta))
+		return to < 0 ? S64_MAX : S64_MIN;
+	return delta;
+}
+
 #endif /* _LINUX_TIMENS_TIMER_H */

@@ -74,6 +74,20 @@ static int64_t sys_clock(clockid_t clk)
 	return (int64_t)t.sec * NSEC + t.nsec;
 }
 
+/* Sets @clk, past 2038 too where time_t ends there: clock_settime64(). */
+static int set_clock_ns(clockid_t clk, int64_t ns)
+{
+#ifdef SYS_clock_settime64
+	struct { int64_t sec, nsec; } t = { ns / NSEC, ns % NSEC };
+
+	return syscall(SYS_clock_settime64, clk, &t);
+#else
+	struct timespec ts = { .tv_sec = ns / NSEC, .tv_nsec = ns % NSEC };
+
+	return clock_settime(clk, &ts);
+#endif
+}
+
 /* gettimeofday() takes a struct of longs in every ABI. */
 static int64_t sys_gettimeofday(void)
 {
@@ -402,6 +416,57 @@ static int ct_run(int dev, int how, int (*body)(struct body_arg *),
 	return ret ?: WEXITSTATUS(status);
 }
 
+/*
+ * Starts ct_run() of @body in a child, which talks to the test through
+ * @a's pipes: the test reads what @body writes to a->ready from
+ * *@from_body, and ct_release() writes to *@to_body, which a->done reads.
+ * Returns the child's pid, or -1.
+ */
+static pid_t ct_spawn(int dev, int how, int (*body)(struct body_arg *),
+		      struct body_arg *a, int *to_body, int *from_body)
+{
+	int ready[2], done[2], ret;
+	pid_t pid;
+
+	if (pipe(ready))
+		return -1;
+	if (pipe(done)) {
+		close(ready[0]);
+		close(ready[1]);
+		return -1;
+	}
+	a->ready = ready[1];
+	a->done = done[0];
+	*from_body = ready[0];
+	*to_body = done[1];
+	pid = fork();
+	if (!pid) {
+		close(ready[0]);
+		close(done[1]);
+		ret = ct_run(dev, how, body, a);
+		_exit(ret < 0 ? 99 : ret);
+	}
+	close(ready[1]);
+	close(done[0]);
+	return pid;
+}
+
+/* Lets the body of ct_spawn() go on; returns its exit status, or -1. */
+static int ct_release(pid_t pid, int to_body, int from_body)
+{
+	sighandler_t old = signal(SIGPIPE, SIG_IGN);	/* a body that failed */
+	int status = 0;
+
+	if (pid > 0 && write(to_body, "", 1) != 1)
+		status = -1;
+	signal(SIGPIPE, old);
+	close(to_body);
+	close(from_body);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 FIXTURE(wall) {
 	int dev;
 	int64_t tai;
@@ -590,25 +655,14 @@ static int join_and_settz(pid_t pid)
 TEST_F(wall, host_sets_time_zone_in_container_clock)
 {
 	struct timezone tz = {}, utc = {};
+	int to_body, from_body, status;
 	struct body_arg a = {};
-	int ready[2], done[2], status;
 	pid_t runner, joiner, pid;
 
-	ASSERT_EQ(0, pipe(ready));
-	ASSERT_EQ(0, pipe(done));
-	a.ready = ready[1];
-	a.done = done[0];
-	runner = fork();
-	ASSERT_LE(0, runner);
-	if (!runner) {
-		close(ready[0]);
-		close(done[1]);
-		_exit(ct_run(self->dev, CT_PRIVATE | CT_TIMENS, body_hold, &a) ?
-		      1 : 0);
-	}
-	close(ready[1]);
-	close(done[0]);
-	ASSERT_EQ(sizeof(pid), read(ready[0], &pid, sizeof(pid)));
+	runner = ct_spawn(self->dev, CT_PRIVATE | CT_TIMENS, body_hold, &a,
+			  &to_body, &from_body);
+	ASSERT_LT(0, runner);
+	ASSERT_EQ(sizeof(pid), read(from_body, &pid, sizeof(pid)));
 	joiner = fork();
 	ASSERT_LE(0, joiner);
 	if (!joiner)
@@ -616,17 +670,63 @@ TEST_F(wall, host_sets_time_zone_in_container_clock)
 	ASSERT_EQ(joiner, waitpid(joiner, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	ASSERT_EQ(1, write(done[1], "", 1));
-	ASSERT_EQ(runner, waitpid(runner, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, ct_release(runner, to_body, from_body));
 	/* The host's time zone was set; its clock did not move. */
 	ASSERT_EQ(0, gettimeofday(&(struct timeval){}, &tz));
 	EXPECT_EQ(60, tz.tz_minuteswest);
 	EXPECT_GT(100 * MSEC, llabs(realtime_base() - self->host_base));
 	EXPECT_EQ(0, syscall(SYS_settimeofday, NULL, &utc));
-	close(ready[0]);
-	close(done[1]);
+}
+
+#define HOST_FAR	7000000000LL	/* 2191-10-26: the host's clock far ahead */
+#define SETTOD_LATEST	8277000000LL	/* 2232-04-16: near the latest settable */
+#define DAY2		86400LL		/* 1970-01-02 00:00:00 UTC */
+
+/*
+ * Its clock at 1970-01-02 while the host's is in 2191, an offset of about
+ * -7e18 ns, and an absolute timerfd 1000 s ahead of that clock. Once the
+ * host's clock is back in 1970, it sets its own to 2232, an offset of
+ * about +8.3e18: the timer's expiry, long past now, moves by more than an
+ * s64 holds, and the timer fires at once.
+ */
+static int body_far_apart(struct body_arg *a)
+{
+	struct itimerspec its = { .it_value.tv_sec = DAY2 + 1000 };
+	struct pollfd pfd = { .events = POLLIN };
+	char c = 0;
+
+	if (set_clock_ns(CLOCK_REALTIME, DAY2 * NSEC))
+		return fail(1, "clock_settime(1970): %s", strerror(errno));
+	pfd.fd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
+	if (pfd.fd < 0 || timerfd_settime(pfd.fd, TFD_TIMER_ABSTIME, &its, NULL))
+		return fail(2, "timerfd: %s", strerror(errno));
+	if (write(a->ready, &c, 1) != 1 || read(a->done, &c, 1) != 1)
+		return fail(3, "pipes: %s", strerror(errno));
+	if (set_clock_ns(CLOCK_REALTIME, SETTOD_LATEST * NSEC))
+		return fail(4, "clock_settime(2232): %s", strerror(errno));
+	if (poll(&pfd, 1, 2000) != 1)
+		return fail(5, "the timerfd due in 1970 did not fire in 2232");
+	return 0;
+}
+
+TEST_F(wall, offsets_further_apart_than_s64)
+{
+	int to_body, from_body, status;
+	struct body_arg a = {};
+	pid_t runner;
+	char c;
+
+	ASSERT_EQ(0, set_clock_ns(CLOCK_REALTIME, HOST_FAR * NSEC));
+	runner = ct_spawn(self->dev, CT_PRIVATE | CT_TIMENS, body_far_apart,
+			  &a, &to_body, &from_body);
+	if (runner > 0 && read(from_body, &c, 1) == 1)
+		EXPECT_EQ(0, set_clock_ns(CLOCK_REALTIME, DAY2 * NSEC));
+	status = ct_release(runner, to_body, from_body);
+	/* The host's clock back where it was, for the fixture's check */
+	EXPECT_EQ(0, set_clock_ns(CLOCK_REALTIME, clock_ns(CLOCK_MONOTONIC) +
+						 self->host_base));
+	EXPECT_LT(0, runner);
+	EXPECT_EQ(0, status);
 }
 
 /* Without CAP_SYS_TIME in the container's user namespace: EPERM. */
