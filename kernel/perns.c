@@ -153,6 +153,9 @@ struct perns_type perns_types[PERNS_NR_TYPES] = {
 
 /* Registration, setdevns() and ownership: see "Locking" above. */
 DEFINE_MUTEX(perns_mutex);
+/* Namespaces given perns state per section of perns_type_track() */
+#define PERNS_TRACK_BATCH	64
+
 static DEFINE_SPINLOCK(perns_ns_lock);
 static atomic64_t perns_ctx_ids = ATOMIC64_INIT(0);
 static struct maple_tree perns_devices = MTREE_INIT(perns_devices,
@@ -1080,10 +1083,11 @@ static int perns_type_track(struct perns_type *type)
 {
 	struct perns_table *table = rcu_dereference_protected(type->initial->table,
 					lockdep_is_held(&perns_mutex));
-	unsigned int idx = type - perns_types, n = 0, i;
+	unsigned int idx = type - perns_types, nr_fresh = 0, i;
 	struct perns_ns *pns, *tmp;
 	struct ns_common *ns;
 	LIST_HEAD(fresh);
+	bool done;
 	int err = 0;
 
 	lockdep_assert_held_write(&type->rwsem);
@@ -1091,33 +1095,36 @@ static int perns_type_track(struct perns_type *type)
 	WARN_ON_ONCE(table->len);
 	spin_lock_irq(&type->lock);
 	WRITE_ONCE(type->tracking, true);
-	list_for_each_entry(ns, &type->untracked, perns_node)
-		n++;
+	done = list_empty(&type->untracked);
 	spin_unlock_irq(&type->lock);
 
-	/* Nothing joins @type->untracked any longer: @n is enough. */
-	for (; n; n--) {
-		struct perns_gen *gen = NULL;
+	/*
+	 * Nothing joins @type->untracked any longer. In batches, allocated
+	 * first, so that interrupts are not off for long whatever the number
+	 * of namespaces: a failure leaves the namespaces given state with it.
+	 */
+	while (!done) {
+		for (; nr_fresh < PERNS_TRACK_BATCH; nr_fresh++) {
+			struct perns_gen *gen = NULL;
 
-		pns = perns_ns_alloc(NULL, idx);
-		if (pns)
-			gen = perns_gen_alloc(type->gen_len);
-		if (!gen) {
-			kfree(pns);
-			err = -ENOMEM;
-			goto out;
+			pns = perns_ns_alloc(NULL, idx);
+			if (pns)
+				gen = perns_gen_alloc(type->gen_len);
+			if (!gen) {
+				kfree(pns);
+				err = -ENOMEM;
+				goto out;
+			}
+			RCU_INIT_POINTER(pns->gen, gen);
+			list_add(&pns->list, &fresh);
 		}
-		RCU_INIT_POINTER(pns->gen, gen);
-		list_add(&pns->list, &fresh);
-		cond_resched();
-	}
-
-	/* In batches, so that interrupts are not off for long. */
-	do {
 		spin_lock_irq(&type->lock);
-		for (i = 0; i < 64 && !list_empty(&type->untracked); i++) {
-			ns = list_first_entry(&type->untracked,
-					      struct ns_common, perns_node);
+		for (i = 0; i < PERNS_TRACK_BATCH; i++) {
+			ns = list_first_entry_or_null(&type->untracked,
+						      struct ns_common,
+						      perns_node);
+			if (!ns)
+				break;
 			pns = list_first_entry(&fresh, struct perns_ns, list);
 			list_del_init(&ns->perns_node);
 			list_move_tail(&pns->list, &type->namespaces);
@@ -1128,9 +1135,11 @@ static int perns_type_track(struct perns_type *type)
 			/* Pairs with perns_ns_free() and lockless readers. */
 			smp_store_release(&ns->perns, pns);
 		}
+		done = list_empty(&type->untracked);
 		spin_unlock_irq(&type->lock);
+		nr_fresh -= i;
 		cond_resched();
-	} while (i == 64);
+	}
 out:
 	list_for_each_entry_safe(pns, tmp, &fresh, list) {
 		perns_gen_free(rcu_dereference_protected(pns->gen, 1));
@@ -1397,8 +1406,9 @@ static int perns_device_valid(const struct perns_operations *ops)
  * Context: process context; may sleep.
  * Return: 0, -EINVAL for an unknown @nstype or inconsistent @ops,
  * -EOPNOTSUPP for a namespace type the kernel is built without, -EBUSY if
- * @ops is registered or its device numbers overlap another device's, or
- * the error of an allocation or an init method.
+ * @ops is registered, its unregistration has not returned yet, or its
+ * device numbers overlap another device's, or the error of an allocation
+ * or an init method.
  */
 int register_perns_device(int nstype, struct perns_operations *ops)
 {
@@ -1416,13 +1426,13 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	mutex_lock(&perns_mutex);
 	perns_type_write_lock(type);
 	err = -EBUSY;
-	if (perns_ops_registered(ops))
+	/* @ops->drained: unregister_perns_device() has not returned yet. */
+	if (perns_ops_registered(ops) || ops->drained)
 		goto out_unlock;
 	err = perns_type_track(type);
 	if (err)
 		goto out_unlock;
 	ops->type = type - perns_types;
-	ops->drained = NULL;
 	/* A bias, dropped by unregister_perns_device(). */
 	atomic_set(&ops->nr_contexts, 1);
 	err = xa_alloc(&type->slots, &ops->slot, ops, xa_limit_31b,
@@ -1587,6 +1597,10 @@ void unregister_perns_device(int nstype, struct perns_operations *ops)
 
 	if (!atomic_dec_and_test(&ops->nr_contexts))
 		wait_for_completion(&drained);
+	/* @ops may be registered again from here on. */
+	mutex_lock(&perns_mutex);
+	ops->drained = NULL;
+	mutex_unlock(&perns_mutex);
 }
 EXPORT_SYMBOL_GPL(unregister_perns_device);
 

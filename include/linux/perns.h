@@ -51,8 +51,11 @@ struct perns_gen {
 
 /**
  * struct perns_ns - what perns keeps for one namespace
- * @ns: the namespace; %NULL once it has been freed (see "Lifetime" in
- *	Documentation/namespaces/perns.rst), so exit methods must not use it
+ * @ns: the namespace; %NULL once its free path ran (see "Lifetime" in
+ *	Documentation/namespaces/perns.rst), so exit methods must not use it.
+ *	Init and ctx_init methods may use it at the creation of the
+ *	namespace only: at registration the namespace may be being freed, and
+ *	is reached with perns_ns_get_ns(), which fails for a dying one
  * @ino: the namespace's inode number, 0 once it is being freed; read
  *	without a lock by NS_GET_DEVCTX for a context's owner
  * @type: index of the namespace type, &enum perns_type_index
@@ -99,7 +102,8 @@ struct perns_ns {
  *	registration and each new one at creation, in process context.
  *	May fail; a failure fails the creation of the namespace. A device's
  *	@init also runs for namespaces already dying at its registration,
- *	which use its base context.
+ *	which use its base context; at registration the namespace itself is
+ *	reached only with perns_ns_get_ns() (see &perns_ns.ns).
  * @exit: undoes @init; called from a workqueue after the namespace is
  *	gone, or at unregistration. Devices are torn down before subsystems.
  * @id: where perns stores the id of the per-namespace data; with @size
@@ -120,7 +124,8 @@ struct perns_ns {
  *	fully constructed (see perns_ns_create()); it may be dying by then,
  *	and the context is released by its exit. A device that registers
  *	gives no context to a namespace already handed to its exit work
- *	(@pns->ns is %NULL), which keeps the base context. May sleep; runs
+ *	(@pns->ns is %NULL), which keeps the base context; one dying by
+ *	then is reached with perns_ns_get_ns() only. May sleep; runs
  *	under the type's registration lock, and under perns_mutex when a
  *	device registers, so it must not call perns_context_owner().
  * @ctx_exit: release the driver data of a context whose last reference
@@ -145,7 +150,8 @@ struct perns_operations {
 	/*
 	 * The lists of the type's per-namespace ops and of its devices, the
 	 * device's table slot and base context, its live contexts and what
-	 * wakes unregister_perns_device() when they are gone, the index
+	 * wakes unregister_perns_device() when they are gone (set, under
+	 * perns_mutex, from the start of that call to its end), the index
 	 * of the namespace type, and whether the device is in the index by
 	 * device number. @base is published last at registration and
 	 * cleared first at unregistration: a device is live while it is set.
@@ -229,7 +235,9 @@ void unregister_perns_misc_device(int nstype, struct perns_operations *ops,
  * perns_generic() - the per-namespace data of a perns subsystem
  * @ns: a namespace the caller holds a reference to, returned by its
  *	creation path (not an anonymous mount namespace, nor a network
- *	namespace still in setup_net(), which have no perns state)
+ *	namespace still in setup_net(), which have no perns state). Unlike
+ *	net_generic(), not for an RCU reader of a namespace whose count may
+ *	be zero: the perns state goes with the namespace's free path.
  * @id: the id perns stored in &perns_operations.id
  *
  * Context: any; takes no lock and allocates nothing.

@@ -528,12 +528,16 @@ static void perns_test_order_private(struct kunit *test)
 static unsigned int pt_gen_id;
 static struct perns_operations pt_cb_dev;
 static int pt_cb_ok, pt_cb_bad;
+static bool pt_cb_live;
 
 static int pt_cb_init(struct perns_ns *pns)
 {
 	struct uts_namespace *uts;
 	struct perns_context *ctx;
 
+	/* At registration, namespaces may be dying: @pns->ns is not to be used. */
+	if (!READ_ONCE(pt_cb_live))
+		return 0;
 	if (!pns->ns || pns->ns->perns != pns) {
 		pt_cb_bad++;
 		return 0;
@@ -562,13 +566,13 @@ static void perns_test_complete_ns(struct kunit *test)
 	};
 	pt_cb_ok = 0;
 	pt_cb_bad = 0;
+	WRITE_ONCE(pt_cb_live, false);
 	KUNIT_ASSERT_EQ(test, register_perns_subsys(CLONE_NEWUTS, &g), 0);
 	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_cb_dev),
 			0);
-	/* Registration's init ran while the device was not yet live. */
-	pt_cb_ok = 0;
-	pt_cb_bad = 0;
+	WRITE_ONCE(pt_cb_live, true);
 	ns = copy_utsname(CLONE_NEWUTS, &init_user_ns, &init_uts_ns);
+	WRITE_ONCE(pt_cb_live, false);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ns));
 	KUNIT_EXPECT_EQ(test, pt_cb_ok, 1);
 	KUNIT_EXPECT_EQ(test, pt_cb_bad, 0);
@@ -1117,6 +1121,32 @@ static void perns_test_quick_exit(struct kunit *test)
 	unregister_perns_subsys(CLONE_NEWUTS, &pt_qe_init);
 }
 
+/* A device registers again only once its unregistration returned. */
+static struct perns_operations pt_again;
+static int pt_again_err;
+
+static void pt_again_ctx_exit(struct perns_context *ctx)
+{
+	pt_ctx_exit(ctx);
+	/* Called by unregister_perns_device() for the base context. */
+	pt_again_err = register_perns_device(CLONE_NEWUTS, &pt_again);
+}
+
+static void perns_test_register_while_unregistering(struct kunit *test)
+{
+	pt_again = (struct perns_operations) {
+		.name = "pt", .ctx_size = sizeof(int), .ctx_init = pt_ctx_init,
+		.ctx_exit = pt_again_ctx_exit,
+	};
+	pt_again_err = 1;
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_again), 0);
+	unregister_perns_device(CLONE_NEWUTS, &pt_again);
+	KUNIT_EXPECT_EQ(test, pt_again_err, -EBUSY);
+	pt_again.ctx_exit = pt_ctx_exit;
+	KUNIT_ASSERT_EQ(test, register_perns_device(CLONE_NEWUTS, &pt_again), 0);
+	unregister_perns_device(CLONE_NEWUTS, &pt_again);
+}
+
 static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_register_walks),
 	KUNIT_CASE(perns_test_register_rollback),
@@ -1138,6 +1168,7 @@ static struct kunit_case perns_test_cases[] = {
 	KUNIT_CASE(perns_test_dying_no_context),
 	KUNIT_CASE(perns_test_untracked),
 	KUNIT_CASE(perns_test_quick_exit),
+	KUNIT_CASE(perns_test_register_while_unregistering),
 	{}
 };
 
