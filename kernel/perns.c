@@ -131,6 +131,9 @@
 
 #include "perns_internal.h"
 
+/* Namespaces given perns state per section of perns_type_track() */
+#define PERNS_TRACK_BATCH	64
+
 /* The rest is set up by perns_init(), before any namespace is created. */
 struct perns_type perns_types[PERNS_NR_TYPES] = {
 	[PERNS_USER]	= { .nstype = CLONE_NEWUSER,	.name = "user",
@@ -153,9 +156,6 @@ struct perns_type perns_types[PERNS_NR_TYPES] = {
 
 /* Registration, setdevns() and ownership: see "Locking" above. */
 DEFINE_MUTEX(perns_mutex);
-/* Namespaces given perns state per section of perns_type_track() */
-#define PERNS_TRACK_BATCH	64
-
 static DEFINE_SPINLOCK(perns_ns_lock);
 static atomic64_t perns_ctx_ids = ATOMIC64_INIT(0);
 static struct maple_tree perns_devices = MTREE_INIT(perns_devices,
@@ -1087,7 +1087,6 @@ static int perns_type_track(struct perns_type *type)
 	struct perns_ns *pns, *tmp;
 	struct ns_common *ns;
 	LIST_HEAD(fresh);
-	bool done;
 	int err = 0;
 
 	lockdep_assert_held_write(&type->rwsem);
@@ -1095,7 +1094,6 @@ static int perns_type_track(struct perns_type *type)
 	WARN_ON_ONCE(table->len);
 	spin_lock_irq(&type->lock);
 	WRITE_ONCE(type->tracking, true);
-	done = list_empty(&type->untracked);
 	spin_unlock_irq(&type->lock);
 
 	/*
@@ -1103,8 +1101,17 @@ static int perns_type_track(struct perns_type *type)
 	 * first, so that interrupts are not off for long whatever the number
 	 * of namespaces: a failure leaves the namespaces given state with it.
 	 */
-	while (!done) {
-		for (; nr_fresh < PERNS_TRACK_BATCH; nr_fresh++) {
+	for (;;) {
+		unsigned int want = 0;
+
+		spin_lock_irq(&type->lock);
+		list_for_each_entry(ns, &type->untracked, perns_node)
+			if (++want == PERNS_TRACK_BATCH)
+				break;
+		spin_unlock_irq(&type->lock);
+		if (!want)
+			break;
+		for (; nr_fresh < want; nr_fresh++) {
 			struct perns_gen *gen = NULL;
 
 			pns = perns_ns_alloc(NULL, idx);
@@ -1118,8 +1125,9 @@ static int perns_type_track(struct perns_type *type)
 			RCU_INIT_POINTER(pns->gen, gen);
 			list_add(&pns->list, &fresh);
 		}
+		/* Namespaces may have gone meanwhile, none came. */
 		spin_lock_irq(&type->lock);
-		for (i = 0; i < PERNS_TRACK_BATCH; i++) {
+		for (i = 0; i < nr_fresh; i++) {
 			ns = list_first_entry_or_null(&type->untracked,
 						      struct ns_common,
 						      perns_node);
@@ -1135,7 +1143,6 @@ static int perns_type_track(struct perns_type *type)
 			/* Pairs with perns_ns_free() and lockless readers. */
 			smp_store_release(&ns->perns, pns);
 		}
-		done = list_empty(&type->untracked);
 		spin_unlock_irq(&type->lock);
 		nr_fresh -= i;
 		cond_resched();
@@ -1402,6 +1409,10 @@ static int perns_device_valid(const struct perns_operations *ops)
  * one gets a fresh context instead. @ops->init, if set, runs for every live
  * namespace after its context exists. Devices are torn down before
  * subsystems.
+ *
+ * The private fields of @ops are zero before its first registration (a
+ * static or kzalloc()ed struct); it may be registered again once
+ * unregister_perns_device() returned.
  *
  * Context: process context; may sleep.
  * Return: 0, -EINVAL for an unknown @nstype or inconsistent @ops,

@@ -242,9 +242,11 @@ struct valarm_clock_deltas {
 static struct valarm_clock_deltas valarm_clock_last;
 
 /*
- * Reads both differences of one state of the timekeeper: a step between
- * the reads of CLOCK_REALTIME's shows in the second, a change of the TAI
- * offset alone leaves CLOCK_REALTIME's as it was.
+ * Reads both differences, CLOCK_REALTIME's twice: a step between the reads
+ * shows in the second, and a change of the TAI offset alone leaves
+ * CLOCK_REALTIME's as it was. Only a resume, which moves every offset,
+ * can tear CLOCK_TAI's; it leaves CLOCK_REALTIME's as it was, so nothing
+ * is posted, and its own clock change runs the work again.
  */
 static void valarm_clock_deltas(struct valarm_clock_deltas *d)
 {
