@@ -988,10 +988,15 @@ static void perns_free_work(struct work_struct *work)
 
 /* Registration */
 
+/*
+ * Whether @ops is registered, or a device whose unregister_perns_device()
+ * has not returned yet (@ops->drained); under perns_mutex.
+ */
 bool perns_ops_registered(const struct perns_operations *ops)
 {
 	return (ops->list.next && !list_empty(&ops->list)) ||
-	       (ops->dev_list.next && !list_empty(&ops->dev_list));
+	       (ops->dev_list.next && !list_empty(&ops->dev_list)) ||
+	       ops->drained;
 }
 
 /* Makes room for generic id @id in every namespace of @type. */
@@ -1437,8 +1442,7 @@ int register_perns_device(int nstype, struct perns_operations *ops)
 	mutex_lock(&perns_mutex);
 	perns_type_write_lock(type);
 	err = -EBUSY;
-	/* @ops->drained: unregister_perns_device() has not returned yet. */
-	if (perns_ops_registered(ops) || ops->drained)
+	if (perns_ops_registered(ops))
 		goto out_unlock;
 	err = perns_type_track(type);
 	if (err)

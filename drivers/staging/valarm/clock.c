@@ -248,18 +248,20 @@ static struct valarm_clock_deltas valarm_clock_last;
  * can tear CLOCK_TAI's; it leaves CLOCK_REALTIME's as it was, so nothing
  * is posted, and its own clock change runs the work again.
  */
+static ktime_t valarm_since_boot(enum tk_offsets offs)
+{
+	return ktime_sub(ktime_mono_to_any(0, offs),
+			 ktime_mono_to_any(0, TK_OFFS_BOOT));
+}
+
 static void valarm_clock_deltas(struct valarm_clock_deltas *d)
 {
 	ktime_t real;
 
-	d->real = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
-			    ktime_mono_to_any(0, TK_OFFS_BOOT));
 	do {
-		real = d->real;
-		d->tai = ktime_sub(ktime_mono_to_any(0, TK_OFFS_TAI),
-				   ktime_mono_to_any(0, TK_OFFS_BOOT));
-		d->real = ktime_sub(ktime_mono_to_any(0, TK_OFFS_REAL),
-				    ktime_mono_to_any(0, TK_OFFS_BOOT));
+		real = valarm_since_boot(TK_OFFS_REAL);
+		d->tai = valarm_since_boot(TK_OFFS_TAI);
+		d->real = valarm_since_boot(TK_OFFS_REAL);
 	} while (d->real != real);
 }
 

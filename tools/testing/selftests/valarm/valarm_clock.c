@@ -144,6 +144,12 @@ static int64_t realtime_base(void)
 	return r - (m1 + (m2 - m1) / 2);
 }
 
+/* Puts the host's clock back at @base past CLOCK_MONOTONIC. */
+static int set_realtime_base(int64_t base)
+{
+	return set_clock_ns(CLOCK_REALTIME, clock_ns(CLOCK_MONOTONIC) + base);
+}
+
 static bool near(int64_t a, int64_t b, int64_t within)
 {
 	return llabs(a - b) <= within;
@@ -691,8 +697,7 @@ TEST_F(wall, host_sets_time_zone_in_container_clock)
 	/* Put back what a regression would have changed. */
 	EXPECT_EQ(0, syscall(SYS_settimeofday, NULL, &saved));
 	if (llabs(realtime_base() - self->host_base) >= 100 * MSEC)
-		set_clock_ns(CLOCK_REALTIME, clock_ns(CLOCK_MONOTONIC) +
-					     self->host_base);
+		set_realtime_base(self->host_base);
 }
 
 #define HOST_FAR	7000000000LL	/* 2191-10-26: the host's clock far ahead */
@@ -742,8 +747,7 @@ TEST_F(wall, offsets_further_apart_than_s64)
 	if (runner <= 0 || read(from_body, &c, 1) != 1)
 		TH_LOG("the container did not start");
 	/* The host's clock back where it was, for the fixture's check too */
-	EXPECT_EQ(0, set_clock_ns(CLOCK_REALTIME, clock_ns(CLOCK_MONOTONIC) +
-						 self->host_base));
+	EXPECT_EQ(0, set_realtime_base(self->host_base));
 	status = ct_release(runner, to_body, from_body);
 	EXPECT_LT(0, runner);
 	EXPECT_EQ(0, status);
